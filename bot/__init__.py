@@ -1,0 +1,1 @@
+"""qa-bot's Slack front end: slack-bolt listeners over the in-process AnswerService."""

@@ -1,0 +1,66 @@
+"""Build the bolt App: one Web API client, one set of listeners, the in-process service."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt import App
+
+from bot import listeners
+from bot.answering import Asker
+from bot.dedupe import SeenRecently
+from bot.deps import BotDeps
+from bot.sender import RetryPolicy, Sender, web_client
+from qa.feedback import FeedbackStore
+from qa.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class BotConfigError(ValueError):
+    """The settings lack what the requested Slack mode needs."""
+
+
+@dataclass(frozen=True)
+class Bot:
+    """A ready bolt App plus the parts worth looking at from outside (drop counter)."""
+
+    app: App
+    deps: BotDeps
+
+
+def create_bot(
+    service: Asker,
+    settings: Settings,
+    *,
+    feedback: FeedbackStore | None = None,
+    policy: RetryPolicy | None = None,
+) -> Bot:
+    """A bolt App answering from ``service``; needs ``SLACK_BOT_TOKEN``.
+
+    ``process_before_response=False``: bolt acknowledges Slack first and runs the
+    listener in its worker pool, so a slow answer never makes Slack retry.
+    """
+    if settings.slack_bot_token is None:
+        raise BotConfigError("SLACK_BOT_TOKEN is not set; the Slack bot needs a bot token")
+    policy = policy or RetryPolicy()
+    client = web_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url, policy)
+    secret = settings.slack_signing_secret
+    app = App(
+        name="qa-bot",
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else "",
+        process_before_response=False,
+        # auth.test runs on the first request instead, so start-up never waits on Slack
+        token_verification_enabled=False,
+    )
+    deps = BotDeps(
+        service=service,
+        sender=Sender(client, policy),
+        feedback=feedback or FeedbackStore.for_index_dir(settings.index_dir),
+        seen=SeenRecently(),
+        max_question_chars=settings.max_question_chars,
+    )
+    listeners.register(app, deps)
+    return Bot(app=app, deps=deps)
