@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both are idempotent.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install index run test lint format bench eval clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# The CPU build of torch first, so sentence-transformers does not pull a CUDA one.
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index: install
+	$(BIN)/qa index
+
+run: index
+	$(BIN)/qa serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+eval: install
+	$(BIN)/qa eval ../shared/bench/wikiqa-dev.tsv
+
+bench: install
+	$(BIN)/python bench/wikiqa.py
+	$(BIN)/python bench/latency.py
+
+clean:
+	rm -rf $(VENV) index/versions index/tmp-* index/CURRENT index/*.sqlite index/.lock

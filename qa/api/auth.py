@@ -1,0 +1,33 @@
+"""API keys: writes need QA_API_KEY; reads need QA_READ_API_KEY only when it is set."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import Request
+from pydantic import SecretStr
+
+from qa.errors import Unauthorized
+
+
+def _matches(given: str | None, *keys: SecretStr | None) -> bool:
+    return given is not None and any(
+        k is not None and hmac.compare_digest(given.encode(), k.get_secret_value().encode())
+        for k in keys
+    )
+
+
+def require_read(request: Request) -> None:
+    settings = request.app.state.settings
+    if settings.read_api_key is None:
+        return
+    if not _matches(request.headers.get("x-api-key"), settings.read_api_key, settings.api_key):
+        raise Unauthorized("this server requires an API key for reads")
+
+
+def require_write(request: Request) -> None:
+    settings = request.app.state.settings
+    if settings.api_key is None:
+        raise Unauthorized("writes are disabled: set QA_API_KEY on the server to enable them")
+    if not _matches(request.headers.get("x-api-key"), settings.api_key):
+        raise Unauthorized("a valid X-API-Key is required to change documents")

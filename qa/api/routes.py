@@ -1,0 +1,91 @@
+"""Read endpoints: ask, search, documents, health and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from qa.api import schemas
+from qa.api.auth import require_read
+from qa.api.errors import error_response
+from qa.service import AnswerService
+
+router = APIRouter()
+_ERRORS = {
+    401: {"model": schemas.ErrorResponse},
+    422: {"model": schemas.ErrorResponse},
+    503: {"model": schemas.ErrorResponse},
+}
+
+
+def _service(request: Request) -> AnswerService:
+    return request.app.state.service
+
+
+@router.post(
+    "/ask", response_model=schemas.AskResponse, dependencies=[Depends(require_read)],
+    responses=_ERRORS,
+)  # fmt: skip
+def ask(body: schemas.AskRequest, request: Request) -> schemas.AskResponse:
+    """Answer with verbatim quotes (best first) and the passages they came from."""
+    return schemas.answer_out(_service(request).ask(body.question, body.top_k))
+
+
+@router.post(
+    "/search", response_model=schemas.SearchResponse, dependencies=[Depends(require_read)],
+    responses=_ERRORS,
+)  # fmt: skip
+def search(body: schemas.SearchRequest, request: Request) -> schemas.SearchResponse:
+    """Cited passages for a query, without quote extraction."""
+    version, passages = _service(request).search(body.query, body.top_k)
+    return schemas.SearchResponse(
+        query=body.query, passages=[schemas.quote_out(p) for p in passages], index_version=version
+    )
+
+
+@router.get(
+    "/documents", response_model=schemas.DocumentList, dependencies=[Depends(require_read)],
+    responses=_ERRORS,
+)  # fmt: skip
+def documents(request: Request) -> schemas.DocumentList:
+    version, infos = _service(request).documents()
+    return schemas.DocumentList(
+        index_version=version, documents=[schemas.summary_out(i) for i in infos]
+    )
+
+
+@router.get(
+    "/documents/{document_id}", response_model=schemas.DocumentDetail,
+    dependencies=[Depends(require_read)], responses={404: {"model": schemas.ErrorResponse}},
+)  # fmt: skip
+def document(document_id: str, request: Request) -> schemas.DocumentDetail:
+    """One document with its full extracted text, so anyone can check a quote's span."""
+    version, doc = _service(request).document(document_id)
+    return schemas.detail_out(doc, version)
+
+
+@router.get("/healthz")
+def healthz() -> dict:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"model": schemas.ErrorResponse}})
+def readyz(request: Request):
+    """Ready when an index is loaded: its version and counts; 503 with the reason otherwise."""
+    live = _service(request).live
+    try:
+        reader = live.current()
+    except Exception as exc:  # NoIndex and friends: not ready, say why
+        return error_response(503, "not_ready", str(exc), "run `qa index` to build the index")
+    manifest = reader.manifest
+    body = {
+        "status": "ready",
+        "index_version": reader.version,
+        "model": manifest.get("model"),
+        "built_at": manifest.get("built_at"),
+        **manifest.get("counts", {}),
+    }
+    if live.problem:
+        body["warning"] = live.problem
+    return JSONResponse(body)

@@ -1,0 +1,196 @@
+"""The `qa` command: index, ask, serve, eval (and plugin commands such as `qa slack`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from qa import errors
+from qa.plugins import add_cli_plugins
+from qa.settings import Settings
+
+logger = logging.getLogger("qa")
+
+EXIT_CODES: list[tuple[type[errors.QAError], int]] = [
+    (errors.InvalidQuestion, 2),
+    (errors.InvalidDocument, 2),
+    (errors.CorpusNotFound, 2),
+    (errors.DocumentNotFound, 4),
+    (errors.NoIndex, 3),
+    (errors.IndexBusy, 5),
+]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = _settings(args)
+    except ValidationError as exc:
+        print(f"error: invalid configuration: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return args.handler(args, settings)
+    except errors.QAError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return next((code for kind, code in EXIT_CODES if isinstance(exc, kind)), 1)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    for name in ("corpus_dir", "index_dir", "host", "port"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    return Settings(**overrides)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build or update the index from the corpus folder")
+    p.add_argument("--corpus", dest="corpus_dir", type=Path, help="corpus folder (QA_CORPUS_DIR)")
+    p.add_argument("--index", dest="index_dir", type=Path, help="index folder (QA_INDEX_DIR)")
+    p.add_argument("--full", action="store_true", help="re-parse and re-embed everything")
+    p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another writer")
+    p.set_defaults(handler=cmd_index)
+
+    p = sub.add_parser("ask", help="answer a question from the index")
+    p.add_argument("question")
+    p.add_argument("--index", dest="index_dir", type=Path)
+    p.add_argument("--top-k", type=int, default=None)
+    p.add_argument("--json", action="store_true", help="print the API's JSON")
+    p.set_defaults(handler=cmd_ask)
+
+    p = sub.add_parser("serve", help="serve the HTTP API")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.add_argument("--index", dest="index_dir", type=Path)
+    p.add_argument("--corpus", dest="corpus_dir", type=Path)
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("eval", help="measure quality on a WikiQA TSV or a JSONL question set")
+    p.add_argument("file", type=Path)
+    p.add_argument("--index", dest="index_dir", type=Path, help="JSONL: the index to ask")
+    p.add_argument("--workdir", type=Path, help="WikiQA: where to build its corpus and index")
+    p.add_argument("--report", type=Path, help="write one JSON line per question here")
+    p.set_defaults(handler=cmd_eval)
+
+    add_cli_plugins(sub)
+    return parser
+
+
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.embedder import SentenceTransformerEmbedder
+    from qa.indexer import build_index
+
+    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    report = build_index(
+        settings, embedder, full=args.full, progress=sys.stderr.isatty(), lock_timeout=args.wait
+    )
+    for skipped in report.skipped:
+        print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    if report.rebuilt_reason:
+        print(f"rebuilt everything: {report.rebuilt_reason}")
+    state = "updated" if report.changed else "already up to date"
+    print(
+        f"index {state}: version {report.version}; {report.documents} documents "
+        f"({len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} "
+        f"removed, {report.unchanged} unchanged, {len(report.skipped)} skipped), "
+        f"{report.chunks} chunks, {report.sentences} sentences, {report.embedded} texts "
+        f"embedded in {report.seconds:.2f} s"
+    )
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.api.schemas import answer_out
+    from qa.service import AnswerService
+
+    service = AnswerService.from_settings(settings)
+    answer = service.ask(args.question, args.top_k)
+    if args.json:
+        print(answer_out(answer).model_dump_json(indent=2))
+        return 0
+    if not answer.answered:
+        print("I could not find this in the documents.")
+        for p in answer.passages[:2]:
+            print(f"  nearest passage: {p.document.title} ({p.document.source})")
+        return 0
+    for quote in answer.quotes:
+        page = f", page {quote.page}" if quote.page else ""
+        print(f"> {quote.text}\n  — {quote.document.title} ({quote.document.source}{page}, "
+              f"characters {quote.start}-{quote.end})")  # fmt: skip
+    print(f"confidence {answer.confidence:.2f}, index {answer.index_version}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from qa.api.app import create_app
+    from qa.plugins import start_background_plugins
+    from qa.service import AnswerService
+
+    logging.getLogger("qa").setLevel(logging.INFO)
+    service = AnswerService.from_settings(settings)
+    service.live.watch(settings.reload_interval)
+    handles = start_background_plugins(service, settings)
+    try:
+        uvicorn.run(create_app(settings, service), host=settings.host, port=settings.port)
+    finally:
+        for handle in handles:
+            handle.close()
+        service.live.close()
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.embedder import SentenceTransformerEmbedder
+    from qa.evaluation import evaluate, load_jsonl, load_wikiqa
+    from qa.indexer import build_index
+    from qa.service import AnswerService
+
+    if not args.file.is_file():
+        raise errors.InvalidDocument(f"no such question file: {args.file}")
+    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    with tempfile.TemporaryDirectory(prefix="qa-eval-") as tmp:
+        if args.file.suffix.lower() == ".tsv":
+            work = args.workdir or Path(tmp)
+            try:
+                questions = load_wikiqa(args.file, work / "corpus")
+            except ValueError as exc:
+                raise errors.InvalidDocument(str(exc)) from exc
+            settings = settings.model_copy(
+                update={"corpus_dir": work / "corpus", "index_dir": work / "index"}
+            )
+            build_index(settings, embedder, progress=sys.stderr.isatty())
+        else:
+            try:
+                questions = load_jsonl(args.file)
+            except ValueError as exc:
+                raise errors.InvalidDocument(str(exc)) from exc
+        report = evaluate(AnswerService(settings, embedder), questions)
+    if args.report:
+        report.write(args.report)
+    print(json.dumps(report.summary(), indent=2))
+    print("threshold  coverage  precision  answerable_correct  unanswerable_answered")
+    for row in report.curve([0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]):
+        print(f"{row['threshold']:9.2f}  {row['coverage']:8.3f}  {row['precision'] or 0:9.3f}  "
+              f"{row['answerable_correct']:18.3f}  {row['unanswerable_answered']:21d}")  # fmt: skip
+    return 0

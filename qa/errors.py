@@ -1,0 +1,47 @@
+"""Domain errors. Entry points translate them: HTTP status, Slack sentence, CLI exit."""
+
+from __future__ import annotations
+
+
+class QAError(Exception):
+    """Base class for every error the core raises on purpose."""
+
+
+class InvalidQuestion(QAError):
+    """The question is empty, too long or otherwise unusable."""
+
+
+class NoIndex(QAError):
+    """No index has been built yet (or it could not be loaded)."""
+
+
+class IndexCorrupt(NoIndex):
+    """An index file does not match the checksum in its manifest."""
+
+
+class IndexBusy(QAError):
+    """Another writer holds the index lock."""
+
+
+class ModelMismatch(QAError):
+    """The index was built with a different embedding model than configured."""
+
+
+class DocumentNotFound(QAError):
+    """No document with that id is in the index."""
+
+
+class InvalidDocument(QAError):
+    """An uploaded or loaded document cannot be used (bad type, no text, too big)."""
+
+
+class CorpusNotFound(QAError):
+    """The corpus folder does not exist."""
+
+
+class Unauthorized(QAError):
+    """A request lacks the API key the configuration requires."""
+
+
+class ModelUnavailable(QAError):
+    """The configured embedding model cannot be loaded."""

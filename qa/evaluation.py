@@ -1,0 +1,182 @@
+"""Measure answer quality on a question set: WikiQA TSV (open corpus) or JSONL."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import statistics
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from qa.extractor import is_quotable
+from qa.loader import document_id
+from qa.service import AnswerService
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    id: str
+    question: str
+    expected: tuple[str, ...]  # answer sentences (WikiQA) or facts (JSONL); empty: no answer
+    gold_document: str | None = None  # document id, when known
+    exact_sentence: bool = True  # WikiQA: the quote must contain a whole expected sentence
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    id: str
+    question: str
+    answerable: bool
+    correct_rank: int | None  # 1-based rank of the first correct sentence, within 10
+    document_rank: int | None  # 1-based rank of the gold document, within 10
+    baseline_correct: bool  # nearest sentence by embedding alone
+    confidence: float
+    top_quote: str
+    top_quotable: bool
+    expected: tuple[str, ...]
+
+
+@dataclass
+class EvalReport:
+    results: list[QuestionResult] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        answerable = [r for r in self.results if r.answerable]
+        n = len(answerable) or 1
+
+        def acc(k: int) -> float:
+            return sum(1 for r in answerable if r.correct_rank and r.correct_rank <= k) / n
+
+        def hit(k: int) -> float:
+            return sum(1 for r in answerable if r.document_rank and r.document_rank <= k) / n
+
+        return {
+            "questions": len(self.results),
+            "answerable": len(answerable),
+            "acc@1": round(acc(1), 4),
+            "acc@3": round(acc(3), 4),
+            "mrr": round(sum(1 / r.correct_rank for r in answerable if r.correct_rank) / n, 4),
+            "doc_hit@1": round(hit(1), 4),
+            "doc_hit@5": round(hit(5), 4),
+            "baseline_acc@1": round(sum(r.baseline_correct for r in answerable) / n, 4),
+            "top_quote_not_quotable": sum(1 for r in answerable if not r.top_quotable),
+        }
+
+    def curve(self, thresholds: list[float]) -> list[dict]:
+        """Coverage versus accuracy when answering only above each confidence threshold."""
+        rows = []
+        total = len(self.results) or 1
+        answerable = sum(r.answerable for r in self.results) or 1
+        for t in thresholds:
+            shown = [r for r in self.results if r.confidence >= t]
+            right = sum(1 for r in shown if r.correct_rank == 1)
+            unanswerable_shown = sum(1 for r in shown if not r.answerable)
+            rows.append(
+                {
+                    "threshold": t,
+                    "coverage": round(len(shown) / total, 4),
+                    "precision": round(right / len(shown), 4) if shown else None,
+                    "answerable_correct": round(right / answerable, 4),
+                    "unanswerable_answered": unanswerable_shown,
+                }
+            )
+        return rows
+
+    def write(self, path: Path) -> None:
+        with path.open("w") as fh:
+            for r in self.results:
+                fh.write(json.dumps(asdict(r)) + "\n")
+
+
+def normalize(text: str) -> str:
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+def matches(quote: str, question: EvalQuestion) -> bool:
+    q = normalize(quote)
+    return any(normalize(e) in q for e in question.expected if e.strip())
+
+
+def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalReport:
+    report = EvalReport()
+    for item in questions:
+        ranking = service.rank(item.question)
+        reader = ranking.reader
+        texts = [reader.sentences[s.row].text for s in ranking.ranked[:10]]
+        correct = next((i + 1 for i, t in enumerate(texts) if matches(t, item)), None)
+        docs: list[str] = []
+        for hit in ranking.hits:
+            doc = reader.chunks[hit.row].document_id
+            if doc not in docs:
+                docs.append(doc)
+        doc_rank = docs.index(item.gold_document) + 1 if item.gold_document in docs[:10] else None
+        nearest = reader.dense_search("sentences", ranking.vector, 1)
+        baseline = bool(nearest) and matches(reader.sentences[nearest[0][0]].text, item)
+        top = texts[0] if texts else ""
+        report.results.append(
+            QuestionResult(
+                item.id,
+                item.question,
+                bool(item.expected),
+                correct,
+                doc_rank,
+                baseline,
+                round(ranking.confidence, 4),
+                top,
+                is_quotable(top) if top else False,
+                item.expected,
+            )  # fmt: skip
+        )
+    return report
+
+
+def load_wikiqa(path: Path, corpus: Path) -> list[EvalQuestion]:
+    """Write every WikiQA document into ``corpus`` as a text file; return the questions."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    if not rows or "Sentence" not in rows[0]:
+        raise ValueError(f"{path} is not a WikiQA TSV (QuestionID, Question, ..., Label)")
+    docs: dict[str, tuple[str, dict[int, str]]] = {}
+    questions: dict[str, tuple[str, str, list[str]]] = {}
+    for row in rows:
+        title, sentences = docs.setdefault(row["DocumentID"], (row["DocumentTitle"], {}))
+        sentences[int(row["SentenceID"].rsplit("-", 1)[1])] = row["Sentence"]
+        q = questions.setdefault(row["QuestionID"], (row["Question"], row["DocumentID"], []))
+        if row["Label"] == "1":
+            q[2].append(row["Sentence"])
+    corpus.mkdir(parents=True, exist_ok=True)
+    for doc, (title, sentences) in docs.items():
+        body = " ".join(sentences[i] for i in sorted(sentences))
+        (corpus / f"{doc}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    return [
+        EvalQuestion(qid, text, tuple(gold), document_id(f"{doc}.txt"))
+        for qid, (text, doc, gold) in questions.items()
+    ]
+
+
+def load_jsonl(path: Path) -> list[EvalQuestion]:
+    """Lines of {"question": str, "expected": str | [str], "id": optional}."""
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            expected = item.get("expected") or []
+            expected = (expected,) if isinstance(expected, str) else tuple(expected)
+            out.append(EvalQuestion(str(item.get("id", n)), item["question"], expected, None))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"{path}:{n}: expected {{'question', 'expected'}}: {exc}") from exc
+    return out
+
+
+def latency_summary(samples_ms: list[float]) -> dict:
+    ordered = sorted(samples_ms)
+    return {
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
+        "n": len(ordered),
+    }

@@ -1,0 +1,184 @@
+"""Build a new index version from the corpus folder, reusing whatever did not change."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa import layout, store
+from qa.cache import EmbeddingCache
+from qa.chunker import Chunker
+from qa.embedder import Embedder
+from qa.errors import NoIndex
+from qa.loader import Skipped, content_hash, iter_corpus_files, load_bytes
+from qa.models import Chunk, Document, Sentence
+from qa.representation import chunk_input, context_input, sentence_input
+from qa.sentences import split_spans
+from qa.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    version: str
+    documents: int
+    chunks: int
+    sentences: int
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    embedded: int = 0
+    seconds: float = 0.0
+    changed: bool = True
+    rebuilt_reason: str = ""
+
+
+def build_index(
+    settings: Settings,
+    embedder: Embedder,
+    full: bool = False,
+    progress: bool = False,
+    lock_timeout: float = 0.0,
+) -> BuildReport:
+    """Bring the index in line with the corpus folder under the writer lock.
+
+    Only new or changed files are parsed and only unseen text is embedded; ``full``
+    ignores both caches. The new version is published atomically.
+    """
+    started = time.perf_counter()
+    index_dir = settings.index_dir
+    with layout.writer_lock(index_dir, timeout=lock_timeout):
+        layout.clean_leftovers(index_dir)
+        previous, reason = _previous(index_dir, embedder.name, full)
+        documents, skipped = _load(settings.corpus_dir, previous)
+        old = {d.path: d for d in previous.values()}
+        new = {d.path: d for d in documents}
+        added = sorted(p for p in new if p not in old)
+        updated = sorted(p for p in new if p in old and old[p].content_hash != new[p].content_hash)
+        removed = sorted(p for p in old if p not in new)
+        unchanged = len(new) - len(added) - len(updated)
+        current = layout.current_version(index_dir)
+        if current and not (added or updated or removed or reason):
+            manifest = store.read_manifest(layout.versions_dir(index_dir) / current)
+            if manifest.get("chunking") == _chunking(settings):
+                return BuildReport(
+                    current, len(documents), manifest["counts"]["chunks"],
+                    manifest["counts"]["sentences"], unchanged=unchanged, skipped=skipped,
+                    seconds=time.perf_counter() - started, changed=False,
+                )  # fmt: skip
+        data, embedded = _embed(settings, embedder, documents, full, progress)
+        version = layout.new_version_id()
+        tmp = layout.tmp_folder(index_dir, version)
+        try:
+            store.write_version(tmp, data, _manifest(settings, embedder, version, data))
+            layout.publish(index_dir, tmp, version)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return BuildReport(
+        version, len(documents), len(data.chunks), len(data.sentences), added, updated,
+        removed, unchanged, skipped, embedded, time.perf_counter() - started,
+        rebuilt_reason=reason,
+    )  # fmt: skip
+
+
+def _previous(index_dir: Path, model: str, full: bool) -> tuple[dict[str, Document], str]:
+    """Documents of the live version by id, when they may be reused."""
+    folder = layout.current_folder(index_dir)
+    if full or folder is None:
+        return {}, "full rebuild requested" if full and folder else ""
+    try:
+        reader = store.VersionReader(folder)
+    except NoIndex as exc:
+        logger.warning("previous index unusable (%s); rebuilding everything", exc)
+        return {}, f"previous index unusable: {exc}"
+    if reader.manifest.get("model") != model:
+        msg = f"index was built with {reader.manifest.get('model')!r}, settings say {model!r}"
+        logger.warning("%s; rebuilding with the configured model", msg)
+        return {}, msg
+    return reader.documents, ""
+
+
+def _load(corpus: Path, previous: dict[str, Document]) -> tuple[list[Document], list[Skipped]]:
+    by_path = {d.path: d for d in previous.values()}
+    documents, skipped = [], []
+    for path in iter_corpus_files(corpus):
+        rel = path.relative_to(corpus).as_posix()
+        try:
+            data = path.read_bytes()
+            old = by_path.get(rel)
+            documents.append(
+                old if old and old.content_hash == content_hash(data) else load_bytes(rel, data)
+            )
+        except Exception as exc:  # one bad file never aborts the build
+            logger.warning("skipped %s: %s", rel, exc)
+            skipped.append(Skipped(rel, str(exc) or type(exc).__name__))
+    return documents, skipped
+
+
+def split_document(document: Document, chunker: Chunker) -> tuple[list[Chunk], list[Sentence]]:
+    chunks = chunker.split(document)
+    sentences = [
+        Sentence(document.id, s, e, document.text[s:e]) for s, e in split_spans(document.text)
+    ]
+    return chunks, sentences
+
+
+def _embed(
+    settings: Settings, embedder: Embedder, documents: list[Document], full: bool, progress: bool
+) -> tuple[store.IndexData, int]:
+    chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
+    chunks: list[Chunk] = []
+    sentences: list[Sentence] = []
+    chunk_texts, sentence_texts, context_texts = [], [], []
+    for doc in documents:
+        doc_chunks, doc_sentences = split_document(doc, chunker)
+        chunks += doc_chunks
+        sentences += doc_sentences
+        chunk_texts += [chunk_input(doc, c) for c in doc_chunks]
+        sentence_texts += [sentence_input(s) for s in doc_sentences]
+        context_texts += [context_input(doc, doc_sentences, i) for i in range(len(doc_sentences))]
+    cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite", embedder.name)
+    vectors, embedded = {}, 0
+    try:
+        for name, texts in (
+            ("chunks", chunk_texts),
+            ("sentences", sentence_texts),
+            ("contexts", context_texts),
+        ):
+            vectors[name], count = cache.embed(
+                texts,
+                lambda t: embedder.embed(t, progress=progress),
+                embedder.dimensions,
+                refresh=full,
+            )
+            embedded += count
+            if progress and count:
+                logger.info("embedded %d %s", count, name)
+    finally:
+        cache.close()
+    return store.IndexData(documents, chunks, sentences, vectors), embedded
+
+
+def _chunking(settings: Settings) -> dict:
+    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
+
+
+def _manifest(settings: Settings, embedder: Embedder, version: str, data: store.IndexData) -> dict:
+    return {
+        "version": version,
+        "model": embedder.name,
+        "dimensions": embedder.dimensions,
+        "chunking": _chunking(settings),
+        "counts": {
+            "documents": len(data.documents),
+            "chunks": len(data.chunks),
+            "sentences": len(data.sentences),
+        },
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }

@@ -1,0 +1,121 @@
+"""The index folder: published versions, the CURRENT pointer, the writer lock, leftovers.
+
+index/
+  CURRENT             name of the live version (replaced atomically)
+  versions/<id>/      complete, checksummed, never modified
+  tmp-<id>/           a build in progress (removed by the next writer if it crashed)
+  embeddings.sqlite   embedding cache keyed by model and text hash
+  .lock               held by the one writer
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from qa.errors import IndexBusy
+
+logger = logging.getLogger(__name__)
+
+KEEP_VERSIONS = 3
+
+
+def new_version_id() -> str:
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+
+
+def versions_dir(index_dir: Path) -> Path:
+    return index_dir / "versions"
+
+
+def current_version(index_dir: Path) -> str | None:
+    try:
+        name = (index_dir / "CURRENT").read_text().strip()
+    except FileNotFoundError:
+        return None
+    return name or None
+
+
+def current_folder(index_dir: Path) -> Path | None:
+    version = current_version(index_dir)
+    return versions_dir(index_dir) / version if version else None
+
+
+def tmp_folder(index_dir: Path, version: str) -> Path:
+    return index_dir / f"tmp-{version}"
+
+
+def publish(index_dir: Path, built: Path, version: str) -> Path:
+    """Move a complete build into place and point CURRENT at it, atomically."""
+    target = versions_dir(index_dir) / version
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(built, target)
+    pointer = index_dir / "CURRENT.tmp"
+    with pointer.open("w") as fh:
+        fh.write(version + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(pointer, index_dir / "CURRENT")
+    _fsync_dir(index_dir)
+    prune(index_dir)
+    return target
+
+
+def prune(index_dir: Path, keep: int = KEEP_VERSIONS) -> None:
+    """Drop old versions beyond the newest ``keep`` (never the current one)."""
+    current = current_version(index_dir)
+    folders = sorted(versions_dir(index_dir).glob("*"), key=lambda p: p.name, reverse=True)
+    for folder in folders[keep:]:
+        if folder.name != current:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def clean_leftovers(index_dir: Path) -> int:
+    """Remove builds a crashed writer left behind; call only while holding the lock."""
+    removed = 0
+    for leftover in index_dir.glob("tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+        removed += 1
+    stale_pointer = index_dir / "CURRENT.tmp"
+    if stale_pointer.exists():
+        stale_pointer.unlink()
+    if removed:
+        logger.info("removed %d unfinished build(s) left by an interrupted writer", removed)
+    return removed
+
+
+@contextlib.contextmanager
+def writer_lock(index_dir: Path, timeout: float = 0.0) -> Iterator[None]:
+    """Hold the single-writer lock; raise IndexBusy if another writer keeps it past ``timeout``."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("a+") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as exc:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(
+                        f"another writer is updating the index in {index_dir}; try again shortly"
+                    ) from exc
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,62 @@
+"""Word-level analysis shared by the lexical index and the quote ranker."""
+
+from __future__ import annotations
+
+import math
+import re
+
+_TOKEN = re.compile(r"\d+(?:[,.]\d+)*|[^\W_]+", re.UNICODE)
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if
+    in into is it its itself just me more most my myself no nor not now of off on once
+    only or other our ours ourselves out over own same she should so some such than that
+    the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves also many much whose name named called
+    known one s t""".split()
+)
+
+
+def stem(token: str) -> str:
+    """A light suffix stripper: plurals, -ing, -ed. Enough to join 'mines' and 'mining'."""
+    if token.isdigit() or len(token) <= 3:
+        return token
+    for suffix, repl, min_len in (
+        ("ies", "y", 5),
+        ("sses", "ss", 5),
+        ("ing", "", 6),
+        ("ed", "", 5),
+        ("es", "", 5),
+        ("s", "", 4),
+    ):
+        if token.endswith(suffix) and len(token) >= min_len:
+            if suffix == "s" and token[-2] in "su":
+                return token
+            return token[: len(token) - len(suffix)] + repl
+    return token
+
+
+def analyze(text: str) -> list[str]:
+    """Lowercased, stemmed content words; numbers lose their thousands separators."""
+    out = []
+    for match in _TOKEN.finditer(text.lower()):
+        token = match.group(0)
+        if token[0].isdigit():
+            token = token.replace(",", "").rstrip(".")
+        elif token in STOPWORDS:
+            continue
+        out.append(stem(token))
+    return out
+
+
+def fts_query(terms: list[str]) -> str:
+    """An FTS5 OR-query of the terms, each quoted so no term is read as syntax."""
+    unique = list(dict.fromkeys(t for t in terms if t))
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in unique)
+
+
+def idf(df: int, n: int) -> float:
+    """BM25's smoothed inverse document frequency (never negative)."""
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))

