@@ -62,9 +62,30 @@ def to_bolt_request(request: Request, body: bytes) -> BoltRequest:
         )
     except Exception as e:  # bad JSON (body or form payload), or a payload of the wrong shape
         raise BadRequest(400, "body is not a Slack payload") from e
-    if not isinstance(bolt_request.body, dict) or not bolt_request.body:
+    if not well_shaped(bolt_request.body):
         raise BadRequest(400, "body is not a Slack payload")
     return bolt_request
+
+
+_OBJECTS = ("event", "team", "user", "channel", "container", "view", "message", "enterprise")
+_LISTS = ("actions", "authorizations")
+
+
+def well_shaped(body: object) -> bool:
+    """The fields bolt's middleware reaches into have the types Slack sends.
+
+    bolt turns an AttributeError on, say, ``"event": "x"`` into a 500; a signed but
+    odd payload is the sender's mistake, so it gets a 400 here instead.
+    """
+    if not isinstance(body, dict) or not body:
+        return False
+    if any(not isinstance(body.get(key) or {}, dict) for key in _OBJECTS):
+        return False
+    for key in _LISTS:
+        items = body.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            return False
+    return True
 
 
 def slack_events_endpoint(
@@ -96,6 +117,11 @@ def slack_events_endpoint(
             bolt_response = await run_in_threadpool(bot.app.dispatch, bolt_request)
         except Exception:  # a signed payload bolt cannot route (wrong field types)
             logger.exception("could not dispatch a signed Slack request")
+            return PlainTextResponse("unreadable Slack payload", status_code=400)
+        if bolt_response.status >= 500:
+            # Listeners run after the ack, so a 5xx here comes from bolt's middleware
+            # choking on a payload shape we did not foresee: the sender's fault.
+            logger.warning("bolt answered %d; returning 400", bolt_response.status)
             return PlainTextResponse("unreadable Slack payload", status_code=400)
         return Response(
             content=bolt_response.body,
