@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
+
 
 class BodySizeLimit:
     """ASGI middleware: 413 when Content-Length or the streamed body exceeds ``max_bytes``."""
@@ -35,7 +37,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(413, self._message())
             return message
 
         async def tracking_send(message):
@@ -54,8 +56,9 @@ class BodySizeLimit:
         return f"request body is larger than the limit of {self.max_bytes} bytes"
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """An HTTPException, so FastAPI's body parsing re-raises it instead of turning it into
+    a 400 "error parsing the body"; the app's handler then answers 413."""
 
 
 async def _reject(send, status: int, code: str, message: str) -> None:
