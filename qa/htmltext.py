@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "iframe"}
+# Not "head": its end tag is optional, and hiding until </head> would hide a whole page
+# that leaves it out. Its only text is <title> (taken below); its scripts hide themselves.
+_HIDDEN = {"script", "style", "noscript", "template", "svg", "iframe"}
 _BLOCK = {
     "p", "div", "section", "article", "header", "footer", "li", "ul", "ol", "br", "tr",
     "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "main", "nav",
@@ -23,7 +25,7 @@ class _Extractor(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag == "title":
-            self._in_title = True
+            self._in_title = not self._hidden  # an <svg>'s <title> names an icon, not the page
         elif tag in _HIDDEN:
             self._hidden += 1
         if tag in _BLOCK:
