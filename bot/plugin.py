@@ -11,6 +11,7 @@ import logging
 import signal
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from bot.answering import Asker
@@ -62,6 +63,7 @@ def add_cli(subparsers: Any, run: Any = None) -> None:
         description="Answer Slack questions over Socket Mode; no public URL needed. "
         "For HTTP mode, set SLACK_SIGNING_SECRET and use `qa serve` instead.",
     )
+    parser.add_argument("--index", dest="index_dir", type=Path, help="index folder (QA_INDEX_DIR)")
     parser.set_defaults(handler=run_slack)
 
 
@@ -85,6 +87,7 @@ def run_slack(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from qa.service import AnswerService
 
+    logging.getLogger("bot").setLevel(logging.INFO)
     service = AnswerService.from_settings(settings)
     service.live.watch(settings.reload_interval)  # pick up re-indexed versions live
     handle = start_socket_mode(service, settings)

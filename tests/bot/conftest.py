@@ -13,7 +13,6 @@ from live_server import serve
 from slack_requests import SIGNING_SECRET
 from slack_standin import SlackStandIn
 
-from bot.plugin import mount_http
 from qa.models import Answer, DocumentRef, Quote
 from qa.settings import Settings
 
@@ -77,9 +76,12 @@ class LiveBot:
 
 @pytest.fixture
 def live_bot(standin: SlackStandIn, real_service, tmp_path: Path) -> Iterator[LiveBot]:
+    """What `qa serve` runs: the core's app factory, which finds the bot by entry point."""
+    from qa.api.app import create_app
+
     settings = bot_settings(standin, tmp_path / "bot-index")
-    app = FastAPI()
-    assert mount_http(app, real_service, settings) is True
+    app = create_app(settings, real_service)
+    assert hasattr(app.state, "slack_bot"), "bot.plugin not mounted through qa.plugins"
     with serve(app) as url:
         yield LiveBot(url, app, settings, standin)
 
