@@ -51,35 +51,43 @@ def build_index(
     Only new or changed files are parsed and only unseen text is embedded; ``full``
     ignores both caches. The new version is published atomically.
     """
+    with layout.writer_lock(settings.index_dir, timeout=lock_timeout):
+        return build_locked(settings, embedder, full, progress)
+
+
+def build_locked(
+    settings: Settings, embedder: Embedder, full: bool = False, progress: bool = False
+) -> BuildReport:
+    """``build_index`` for a caller already holding ``layout.writer_lock``, so that a
+    corpus edit and the build that publishes it happen as one step (see qa.updates)."""
     started = time.perf_counter()
     index_dir = settings.index_dir
-    with layout.writer_lock(index_dir, timeout=lock_timeout):
-        layout.clean_leftovers(index_dir)
-        previous, reason = _previous(index_dir, embedder.name, full)
-        documents, skipped = _load(settings.corpus_dir, previous)
-        old = {d.path: d for d in previous.values()}
-        new = {d.path: d for d in documents}
-        added = sorted(p for p in new if p not in old)
-        updated = sorted(p for p in new if p in old and old[p].content_hash != new[p].content_hash)
-        removed = sorted(p for p in old if p not in new)
-        unchanged = len(new) - len(added) - len(updated)
-        current = layout.current_version(index_dir)
-        if current and not (added or updated or removed or reason):
-            manifest = store.read_manifest(layout.versions_dir(index_dir) / current)
-            if manifest.get("chunking") == _chunking(settings):
-                return BuildReport(
-                    current, len(documents), manifest["counts"]["chunks"],
-                    manifest["counts"]["sentences"], unchanged=unchanged, skipped=skipped,
-                    seconds=time.perf_counter() - started, changed=False,
-                )  # fmt: skip
-        data, embedded = _embed(settings, embedder, documents, full, progress)
-        version = layout.new_version_id()
-        tmp = layout.tmp_folder(index_dir, version)
-        try:
-            store.write_version(tmp, data, _manifest(settings, embedder, version, data))
-            layout.publish(index_dir, tmp, version)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    layout.clean_leftovers(index_dir)
+    previous, reason = _previous(index_dir, embedder.name, full)
+    documents, skipped = _load(settings.corpus_dir, previous)
+    old = {d.path: d for d in previous.values()}
+    new = {d.path: d for d in documents}
+    added = sorted(p for p in new if p not in old)
+    updated = sorted(p for p in new if p in old and old[p].content_hash != new[p].content_hash)
+    removed = sorted(p for p in old if p not in new)
+    unchanged = len(new) - len(added) - len(updated)
+    current = layout.current_version(index_dir)
+    if current and not (added or updated or removed or reason):
+        manifest = store.read_manifest(layout.versions_dir(index_dir) / current)
+        if manifest.get("chunking") == _chunking(settings):
+            return BuildReport(
+                current, len(documents), manifest["counts"]["chunks"],
+                manifest["counts"]["sentences"], unchanged=unchanged, skipped=skipped,
+                seconds=time.perf_counter() - started, changed=False,
+            )  # fmt: skip
+    data, embedded = _embed(settings, embedder, documents, full, progress)
+    version = layout.new_version_id()
+    tmp = layout.tmp_folder(index_dir, version)
+    try:
+        store.write_version(tmp, data, _manifest(settings, embedder, version, data))
+        layout.publish(index_dir, tmp, version)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return BuildReport(
         version, len(documents), len(data.chunks), len(data.sentences), added, updated,
         removed, unchanged, skipped, embedded, time.perf_counter() - started,
