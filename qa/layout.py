@@ -69,12 +69,32 @@ def publish(index_dir: Path, built: Path, version: str) -> Path:
 
 
 def prune(index_dir: Path, keep: int = KEEP_VERSIONS) -> None:
-    """Drop old versions beyond the newest ``keep`` (never the current one)."""
+    """Drop old versions beyond the newest ``keep``: never the current one, never one a
+    reader (in any process) still holds a lease on; those go at a later prune."""
     current = current_version(index_dir)
     folders = sorted(versions_dir(index_dir).glob("*"), key=lambda p: p.name, reverse=True)
     for folder in folders[keep:]:
-        if folder.name != current:
+        if folder.name == current:
+            continue
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.debug("keeping %s: a reader still uses it", folder.name)
+            continue
+        else:
             shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os.close(fd)
+
+
+def lease(folder: Path) -> int:
+    """A shared lock on a version folder for as long as a reader uses it (close the fd to
+    release). A loaded version opens its SQLite file lazily per thread, so the folder must
+    outlive every reader that may still answer from it."""
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
 
 
 def clean_leftovers(index_dir: Path) -> int:

@@ -12,12 +12,14 @@ import logging
 import os
 import sqlite3
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
 import numpy as np
 
+from qa import layout
 from qa.errors import IndexCorrupt, NoIndex
 from qa.lexical import analyze, fts_query, idf
 from qa.models import Chunk, Document, Sentence
@@ -123,6 +125,11 @@ class VersionReader:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        try:
+            fd = layout.lease(folder)
+        except FileNotFoundError as exc:
+            raise NoIndex(f"index version folder {folder} does not exist") from exc
+        weakref.finalize(self, os.close, fd)
         self.manifest = read_manifest(folder)
         for name, expected in self.manifest.get("files", {}).items():
             path = folder / name
