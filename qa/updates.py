@@ -1,0 +1,185 @@
+"""Add, replace and delete corpus documents, answerable (or gone) as soon as the call returns.
+
+The corpus folder stays the source of truth: a write changes a file there, then runs the
+incremental build and reloads the live index, all under the writer lock so that a
+concurrent `qa index` or upload never interleaves with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from qa import layout
+from qa.embedder import Embedder
+from qa.errors import CorpusNotFound, DocumentNotFound, IndexCorrupt, InvalidDocument, NoIndex
+from qa.indexer import BuildReport, build_locked
+from qa.live import LiveIndex
+from qa.loader import document_id, iter_corpus_files, load_bytes
+from qa.models import Document, DocumentRef
+from qa.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+_MAX_NAME = 255
+_MAX_PATH = 1024
+_URL = re.compile(r"https?://\S+\Z")
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did: the document it touched and the index version that reflects it."""
+
+    document: DocumentRef
+    path: str
+    action: str  # "added", "replaced" or "deleted"
+    index_version: str
+
+
+def safe_relative_path(name: str) -> str:
+    """A client-supplied file name as a path inside the corpus, or InvalidDocument saying why."""
+    if "\x00" in name:
+        raise InvalidDocument(f"file name {name!r} contains a NUL byte")
+    if not name.strip():
+        raise InvalidDocument("the file name is empty")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise InvalidDocument(f"file name {name!r} contains control characters")
+    if "\\" in name:
+        raise InvalidDocument(f"file name {name!r} contains '\\'; use '/' between folders")
+    path = PurePosixPath(name)
+    if path.is_absolute() or re.match(r"[A-Za-z]:", name):
+        raise InvalidDocument(f"file name {name!r} is absolute; give a path inside the corpus")
+    if ".." in path.parts:
+        raise InvalidDocument(f"file name {name!r} contains '..'; it must stay inside the corpus")
+    if any(part.startswith(".") for part in path.parts):
+        raise InvalidDocument(f"file name {name!r} is hidden (starts with '.'); it is not indexed")
+    if len(name) > _MAX_PATH or any(len(part) > _MAX_NAME for part in path.parts):
+        raise InvalidDocument(f"file name is too long ({len(name)} characters)")
+    return path.as_posix()
+
+
+def markdown_document(title: str, text: str, url: str | None = None) -> tuple[str, bytes]:
+    """A JSON document as (file name, Markdown with `title:`/`url:` front matter)."""
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidDocument("the title is empty")
+    if not text.strip():
+        raise InvalidDocument("the text is empty")
+    if url and not _URL.match(url):
+        raise InvalidDocument(f"url must be a single http:// or https:// address, got {url!r}")
+    slug = re.sub(r"[\W_]+", "-", title.lower()).strip("-")[:80].strip("-") or "document"
+    meta = f"title: {title}\n" + (f"url: {url}\n" if url else "")
+    return f"{slug}.md", f"---\n{meta}---\n\n{text.strip()}\n".encode()
+
+
+class DocumentWriter:
+    """Writes through the corpus folder; thread-safe (the writer lock serialises writes)."""
+
+    def __init__(
+        self, settings: Settings, embedder: Embedder, live: LiveIndex, lock_timeout: float = 2.0
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.live = live
+        self.lock_timeout = lock_timeout
+
+    def put_file(self, name: str, data: bytes) -> WriteResult:
+        """Add or replace the file ``name`` (a path relative to the corpus)."""
+        return self._put(safe_relative_path(name), data)
+
+    def put_text(self, title: str, text: str, url: str | None = None) -> WriteResult:
+        """Add or replace a Markdown document made from a title, text and optional URL."""
+        name, data = markdown_document(title, text, url)
+        return self._put(name, data)
+
+    def delete(self, doc_id: str) -> WriteResult:
+        """Remove the document's file and every trace of it from answers."""
+        with layout.writer_lock(self.settings.index_dir, timeout=self.lock_timeout):
+            corpus = self._corpus()
+            indexed = self._indexed(doc_id)
+            found = next((p for p in iter_corpus_files(corpus) if _id(corpus, p) == doc_id), None)
+            if found is None and indexed is None:
+                raise DocumentNotFound(f"no document with id {doc_id!r}")
+            rel = found.relative_to(corpus).as_posix() if found else indexed.path
+            backup = found.read_bytes() if found else None
+            if found:
+                found.unlink()
+            try:
+                report = build_locked(self.settings, self.embedder)
+            except BaseException:
+                if backup is not None:
+                    _write_atomic(found, backup)
+                raise
+            version = self._serve(report)
+        title = indexed.title if indexed else PurePosixPath(rel).stem
+        source = indexed.source if indexed else rel
+        return WriteResult(DocumentRef(doc_id, title, source), rel, "deleted", version)
+
+    def _put(self, rel: str, data: bytes) -> WriteResult:
+        if len(data) > self.settings.max_upload_bytes:
+            raise InvalidDocument(
+                f"the document has {len(data)} bytes; the limit is {self.settings.max_upload_bytes}"
+            )
+        document = load_bytes(rel, data)  # type and text are checked before the corpus changes
+        with layout.writer_lock(self.settings.index_dir, timeout=self.lock_timeout):
+            corpus = self._corpus()
+            target = corpus / rel
+            if not target.resolve().is_relative_to(corpus.resolve()):
+                raise InvalidDocument(f"file name {rel!r} leads outside the corpus folder")
+            if target.is_dir():
+                raise InvalidDocument(f"{rel!r} is a folder in the corpus")
+            backup = target.read_bytes() if target.exists() else None
+            _write_atomic(target, data)
+            try:
+                report = build_locked(self.settings, self.embedder)
+            except BaseException:  # the corpus goes back to what the index says
+                _restore(target, backup)
+                raise
+            version = self._serve(report)
+            if self._indexed(document.id) is None:
+                reason = next((s.reason for s in report.skipped if s.path == rel), "unknown")
+                raise InvalidDocument(f"{rel} was saved but could not be indexed: {reason}")
+        ref = DocumentRef(document.id, document.title, document.source)
+        return WriteResult(ref, rel, "added" if backup is None else "replaced", version)
+
+    def _corpus(self) -> Path:
+        corpus = self.settings.corpus_dir
+        if not corpus.is_dir():
+            raise CorpusNotFound(f"corpus folder not found: {corpus}")
+        return corpus
+
+    def _indexed(self, doc_id: str) -> Document | None:
+        try:
+            return self.live.current().documents.get(doc_id)
+        except NoIndex:
+            return None
+
+    def _serve(self, report: BuildReport) -> str:
+        """Load the version just built (the caller still holds the lock) before returning."""
+        self.live.refresh()
+        if self.live.version != report.version:
+            raise IndexCorrupt(self.live.problem or f"index {report.version} was not loaded")
+        logger.info("index %s now serves the change", report.version)
+        return report.version
+
+
+def _id(corpus: Path, path: Path) -> str:
+    return document_id(path.relative_to(corpus).as_posix())
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    """Readers (a `qa watch`, a concurrent `qa index`) never see a half-written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
+def _restore(target: Path, backup: bytes | None) -> None:
+    if backup is None:
+        target.unlink(missing_ok=True)
+    else:
+        _write_atomic(target, backup)
