@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from qa import __version__
-from qa.api import errors, routes
+from qa.api import documents_write, errors, routes
 from qa.api.limits import BodySizeLimit
 from qa.plugins import mount_http_plugins
 from qa.service import AnswerService
 from qa.settings import Settings
+from qa.updates import DocumentWriter
 
 
 def create_app(settings: Settings, service: AnswerService, plugins: bool = True) -> FastAPI:
@@ -20,8 +21,10 @@ def create_app(settings: Settings, service: AnswerService, plugins: bool = True)
     )
     app.state.settings = settings
     app.state.service = service
+    app.state.document_writer = DocumentWriter(settings, service.embedder, service.live)
     errors.install(app)
     app.include_router(routes.router)
+    app.include_router(documents_write.router)
     if plugins:
         mount_http_plugins(app, service, settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
