@@ -1,0 +1,124 @@
+"""The `qa` command in a real subprocess: exit codes, messages and JSON output.
+
+Each `index` that embeds and each `ask` that answers loads the model in its own process,
+so only three calls here do; the error paths fail before the model is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ANSWER_KEYS = {
+    "question", "answered", "confidence", "quotes", "passages", "index_version", "timings_ms",
+}  # fmt: skip
+
+
+def run_qa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m qa ARGS`` with no QA_/SLACK_ settings leaking in from this process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "qa", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cli")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "mining.txt").write_text(
+        "Illegal mining\n\nIn October 2020, security forces raided illegal gold mines in "
+        "La Pampa. The operation destroyed 41 mining sites.\n",
+        encoding="utf-8",
+    )
+    (corpus / "devida.md").write_text(
+        "# DEVIDA\n\nThe counterdrug agency DEVIDA is led by Ruben Vargas. It began manual "
+        "eradication of coca in 2019.\n",
+        encoding="utf-8",
+    )
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def first_index(workdir: Path) -> subprocess.CompletedProcess[str]:
+    return run_qa("index", "--corpus", "corpus", "--index", "index", cwd=workdir)
+
+
+def test_index_builds_and_reports_counts(first_index):
+    assert first_index.returncode == 0, first_index.stderr
+    out = first_index.stdout
+    assert "index updated" in out
+    assert "2 documents (2 added, 0 updated, 0 removed, 0 unchanged, 1 skipped)" in out
+    assert "skipped empty.txt: no text could be extracted" in first_index.stderr
+    assert "Traceback" not in first_index.stderr
+
+
+def test_second_index_run_is_already_up_to_date(workdir, first_index):
+    version = first_index.stdout.split("version ")[1].split(";")[0]
+
+    again = run_qa("index", "--corpus", "corpus", "--index", "index", cwd=workdir)
+
+    assert again.returncode == 0, again.stderr
+    assert "already up to date" in again.stdout
+    assert f"version {version};" in again.stdout
+    assert "0 added" in again.stdout and "2 unchanged" in again.stdout
+
+
+def test_ask_json_prints_the_apis_answer(workdir, first_index):
+    result = run_qa("ask", "Who leads DEVIDA?", "--json", "--index", "index", cwd=workdir)
+
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == ANSWER_KEYS
+    assert answer["answered"] is True
+    top = answer["quotes"][0]
+    assert "Ruben Vargas" in top["text"]
+    assert top["document"]["source"] == "devida.md"
+    raw = (workdir / "corpus" / "devida.md").read_text(encoding="utf-8")
+    assert raw[top["start"] : top["end"]] == top["text"]
+
+
+def test_ask_prints_quotes_with_their_citation(workdir, first_index):
+    result = run_qa("ask", "How many mining sites were destroyed?", cwd=workdir)
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "> The operation destroyed 41 mining sites."
+    assert lines[1].startswith("  — Illegal mining (mining.txt, characters ")
+    assert lines[-1].startswith("confidence ")
+
+
+def test_missing_corpus_folder_exits_2_naming_it(tmp_path):
+    result = run_qa("index", "--corpus", "no-such-folder", "--index", "index", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "no-such-folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_without_an_index_exits_3_with_a_hint(tmp_path):
+    result = run_qa("ask", "Who leads DEVIDA?", "--index", "index", cwd=tmp_path)
+
+    assert result.returncode == 3
+    assert "qa index" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("question", ["", "   "], ids=["empty", "blank"])
+def test_empty_question_exits_2(tmp_path, question):
+    result = run_qa("ask", question, "--index", "index", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "empty" in result.stderr
