@@ -70,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another writer")
     p.set_defaults(handler=cmd_index)
 
+    p = sub.add_parser("watch", help="update the index whenever the corpus folder changes")
+    p.add_argument("--corpus", dest="corpus_dir", type=Path, help="corpus folder (QA_CORPUS_DIR)")
+    p.add_argument("--index", dest="index_dir", type=Path, help="index folder (QA_INDEX_DIR)")
+    p.add_argument("--debounce", type=float, default=0.5, help="seconds to group changes")
+    p.add_argument("--wait", type=float, default=30.0, help="seconds to wait for another writer")
+    p.set_defaults(handler=cmd_watch)
+
     p = sub.add_parser("ask", help="answer a question from the index")
     p.add_argument("question")
     p.add_argument("--index", dest="index_dir", type=Path)
@@ -103,6 +110,11 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     report = build_index(
         settings, embedder, full=args.full, progress=sys.stderr.isatty(), lock_timeout=args.wait
     )
+    _print_report(report)
+    return 0
+
+
+def _print_report(report) -> None:
     for skipped in report.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
     if report.rebuilt_reason:
@@ -113,8 +125,21 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         f"({len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} "
         f"removed, {report.unchanged} unchanged, {len(report.skipped)} skipped), "
         f"{report.chunks} chunks, {report.sentences} sentences, {report.embedded} texts "
-        f"embedded in {report.seconds:.2f} s"
+        f"embedded in {report.seconds:.2f} s",
+        flush=True,
     )
+
+
+def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    import threading
+
+    from qa.embedder import SentenceTransformerEmbedder
+    from qa.watcher import watch_corpus
+
+    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    print(f"watching {settings.corpus_dir} (Ctrl-C to stop)", flush=True)
+    for report in watch_corpus(settings, embedder, threading.Event(), args.debounce, args.wait):
+        _print_report(report)
     return 0
 
 
