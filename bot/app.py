@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -54,6 +55,9 @@ def create_bot(
         process_before_response=False,
         # auth.test runs on the first request instead, so start-up never waits on Slack
         token_verification_enabled=False,
+        # answering is mostly CPU (embedding); a few more threads than cores keeps
+        # slow Slack API calls from holding up answers queued behind them
+        listener_executor=ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-bot"),
     )
     deps = BotDeps(
         service=service,

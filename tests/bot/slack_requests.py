@@ -98,10 +98,13 @@ def block_action(
     return payload
 
 
-def post_event(base_url: str, payload: dict, **headers: str) -> httpx.Response:
+def post_event(
+    base_url: str, payload: dict, client: httpx.Client | None = None, **headers: str
+) -> httpx.Response:
     body = json.dumps(payload).encode()
     all_headers = {"Content-Type": "application/json", **signed_headers(body), **headers}
-    return httpx.post(f"{base_url}/slack/events", content=body, headers=all_headers)
+    send = client.post if client is not None else httpx.post
+    return send(f"{base_url}/slack/events", content=body, headers=all_headers)
 
 
 def post_form(base_url: str, form: dict[str, str]) -> httpx.Response:
