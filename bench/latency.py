@@ -1,0 +1,158 @@
+"""Latency of POST /ask over real HTTP: WikiQA dev index and the shipped-corpus index.
+
+Builds both indexes (or reuses them from ``--index DIR``), serves each with uvicorn on
+127.0.0.1, warms up, then sends sequential POST /ask requests and reports the median and
+p95 of the client-side wall time, plus how long each index build took.
+
+    .venv/bin/python bench/latency.py [--index DIR] [--requests 200] [--warmup 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import json
+import logging
+import shlex
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from qa.api.app import create_app
+from qa.embedder import SentenceTransformerEmbedder
+from qa.evaluation import latency_summary, load_wikiqa
+from qa.indexer import build_index
+from qa.service import AnswerService
+from qa.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+WIKIQA = REPO.parent / "shared" / "bench" / "wikiqa-dev.tsv"
+ARTICLE_QUESTIONS = [
+    "How many hectares of coca were under cultivation in 2019?",
+    "Where did the October 2020 operation against illegal mining take place?",
+    "Who leads DEVIDA?",
+    "When did Congress remove President Martin Vizcarra?",
+    "Where is coca production in Peru principally concentrated?",
+    "How many riverboats has the Peruvian Navy deployed?",
+    "What is the capital of Australia?",
+]
+
+
+@contextlib.contextmanager
+def serve(app, timeout: float = 10.0) -> Iterator[str]:
+    """uvicorn on a free loopback port in a thread; yields the base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout)
+        sock.close()
+
+
+def build(settings: Settings, embedder) -> dict:
+    """Build (or bring up to date) one index; returns what the report prints about it."""
+    report = build_index(settings, embedder)
+    return {
+        "index_dir": str(settings.index_dir),
+        "documents": report.documents,
+        "chunks": report.chunks,
+        "sentences": report.sentences,
+        "build_seconds": round(report.seconds, 2),
+        "rebuilt": report.changed,  # False: reused as it was, so the time is the check only
+    }
+
+
+def measure(url: str, questions: list[str], requests: int, warmup: int) -> dict:
+    """Sequential POST /ask; client-side wall time per request, in milliseconds."""
+    samples, answered = [], 0
+    with httpx.Client(base_url=url, timeout=60) as client:
+        for question in itertools.islice(itertools.cycle(questions), warmup):
+            client.post("/ask", json={"question": question}).raise_for_status()
+        for question in itertools.islice(itertools.cycle(questions), requests):
+            started = time.perf_counter()
+            response = client.post("/ask", json={"question": question})
+            samples.append((time.perf_counter() - started) * 1000)
+            response.raise_for_status()
+            answered += response.json()["answered"]
+    return {**latency_summary(samples), "max_ms": round(max(samples), 2), "answered": answered}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, help="keep/reuse the indexes in this folder")
+    parser.add_argument("--wikiqa", type=Path, default=WIKIQA, help="WikiQA dev TSV")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--out", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+
+    with contextlib.ExitStack() as stack:
+        root = args.index or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        embedder = SentenceTransformerEmbedder()
+        started = time.perf_counter()
+        embedder.embed(["load the model before anything is timed"])
+        model_seconds = time.perf_counter() - started
+
+        wikiqa_corpus = root / "wikiqa" / "corpus"
+        questions = [q.question for q in load_wikiqa(args.wikiqa, wikiqa_corpus)]
+        targets = {
+            "wikiqa": (
+                Settings(_env_file=None, corpus_dir=wikiqa_corpus, index_dir=root / "wikiqa/index"),
+                questions,
+            ),
+            "shipped": (
+                Settings(_env_file=None, corpus_dir=REPO / "corpus", index_dir=root / "shipped"),
+                ARTICLE_QUESTIONS,
+            ),
+        }
+        results: dict = {"model_load_seconds": round(model_seconds, 2)}
+        for name, (settings, qs) in targets.items():
+            index = build(settings, embedder)
+            service = AnswerService(settings, embedder)
+            with serve(create_app(settings, service, plugins=False)) as url:
+                latency = measure(url, qs, args.requests, args.warmup)
+            results[name] = {"index": index, "ask": latency, "distinct_questions": len(qs)}
+
+    command = shlex.join([".venv/bin/python", "bench/latency.py", *(argv or sys.argv[1:])])
+    results["command"] = command
+    for name in targets:
+        index, ask = results[name]["index"], results[name]["ask"]
+        state = "built" if index["rebuilt"] else "reused (up-to-date check)"
+        print(
+            f"{name:8} {index['documents']:4d} docs {index['chunks']:5d} chunks "
+            f"{index['sentences']:5d} sentences | index {state} in {index['build_seconds']:.2f} s"
+            f" | POST /ask x{ask['n']}: median {ask['median_ms']:.1f} ms, "
+            f"p95 {ask['p95_ms']:.1f} ms, max {ask['max_ms']:.1f} ms ({ask['answered']} answered)"
+        )
+    print(f"model load {results['model_load_seconds']:.2f} s (not in the numbers above)")
+    print(f"reproduce: cd {REPO} && {command}")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
