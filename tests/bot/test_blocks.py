@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import sample_answer, sample_quote
+from slack_fixtures import sample_answer, sample_quote
 
 from bot.blocks import (
     MAX_BLOCKS,

@@ -9,9 +9,10 @@ import subprocess
 import sys
 
 import httpx
-from conftest import bot_settings
 from fastapi import FastAPI
 from live_server import serve
+from slack_fixtures import *  # noqa: F403 (pytest fixtures)
+from slack_fixtures import bot_settings
 from slack_requests import event_callback, mention
 from slack_standin import BOT_USER_ID
 from socket_standin import SocketStandIn, events_api_envelope

@@ -9,9 +9,10 @@ import time
 
 import httpx
 import pytest
-from conftest import FakeService, bot_settings
 from fastapi import FastAPI
 from live_server import serve
+from slack_fixtures import *  # noqa: F403 (pytest fixtures)
+from slack_fixtures import FakeService, bot_settings
 from slack_requests import event_callback, mention, post_event, signed_headers
 from slack_standin import BOT_USER_ID
 

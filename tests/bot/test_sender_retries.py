@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from slack_fixtures import *  # noqa: F403 (pytest fixtures)
 from slack_requests import event_callback, mention, post_event
 from slack_standin import BOT_USER_ID
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from slack_fixtures import *  # noqa: F403 (pytest fixtures)
 from slack_requests import block_action, post_action, post_form, slash_command
 
 from qa.feedback import FeedbackStore

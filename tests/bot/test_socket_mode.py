@@ -4,7 +4,8 @@ envelope and posts the answer through the Web API stand-in."""
 from __future__ import annotations
 
 import pytest
-from conftest import bot_settings
+from slack_fixtures import *  # noqa: F403 (pytest fixtures)
+from slack_fixtures import bot_settings
 from slack_requests import event_callback, mention, slash_command
 from slack_standin import BOT_USER_ID
 from socket_standin import SocketStandIn, events_api_envelope

@@ -1,4 +1,10 @@
-"""Fixtures for the Slack bot: a Slack stand-in, the real service, a live HTTP server."""
+"""Fixtures for the Slack bot: a Slack stand-in, the real service, a live HTTP server.
+
+Not a conftest.py: tests/conftest.py is imported as ``conftest`` by tests/qa, and a
+second conftest here would shadow it. Test modules take these fixtures with
+``from slack_fixtures import *``; the built index is cached here, so the model loads
+and the index builds once per session however many modules use it.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ from slack_standin import SlackStandIn
 
 from qa.models import Answer, DocumentRef, Quote
 from qa.settings import Settings
+
+__all__ = ["built_index", "live_bot", "real_service", "standin"]
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -38,9 +46,18 @@ def standin() -> Iterator[SlackStandIn]:
     server.stop()
 
 
+_session: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory: pytest.TempPathFactory):
     """One index over the shipped corpus, built once with the real model."""
+    if "index" not in _session:
+        _session["index"] = _build(tmp_path_factory)
+    return _session["index"]
+
+
+def _build(tmp_path_factory: pytest.TempPathFactory):
     from qa.embedder import SentenceTransformerEmbedder
     from qa.indexer import build_index
 
@@ -56,8 +73,10 @@ def built_index(tmp_path_factory: pytest.TempPathFactory):
 def real_service(built_index):
     from qa.service import AnswerService
 
-    settings, embedder = built_index
-    return AnswerService(settings, embedder)
+    if "service" not in _session:
+        settings, embedder = built_index
+        _session["service"] = AnswerService(settings, embedder)
+    return _session["service"]
 
 
 @dataclass
