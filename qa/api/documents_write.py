@@ -22,21 +22,6 @@ from qa.updates import DocumentWriter, WriteResult
 
 router = APIRouter()
 _ERRORS = {s: {"model": schemas.ErrorResponse} for s in (401, 404, 409, 413, 415, 422, 500, 503)}
-_UPLOAD_DOC = {
-    "requestBody": {
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
-            },
-            "application/json": {"schema": {"$ref": "#/components/schemas/TextDocumentIn"}},
-        },
-        "required": True,
-    }
-}
 
 
 class TextDocumentIn(BaseModel):
@@ -49,6 +34,23 @@ class DocumentWritten(schemas.DocumentOut):
     path: str = Field(..., description="the file in the corpus folder")
     action: str = Field(..., description="added, replaced or deleted")
     index_version: str = Field(..., description="the first index version with this change")
+
+
+_UPLOAD_DOC = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+            "application/json": {"schema": TextDocumentIn.model_json_schema()},
+        },
+        "required": True,
+    }
+}
 
 
 def _writer(request: Request) -> DocumentWriter:
