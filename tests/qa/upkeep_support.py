@@ -35,9 +35,9 @@ class FakeEmbedder:
         self.calls.append(list(texts))
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for i, text in enumerate(texts):
-            digest = hashlib.sha256(text.encode()).digest()
-            out[i] = np.frombuffer(digest[: self.dimensions * 4], dtype=np.uint32) / 2**32 + 0.01
-            out[i] /= np.linalg.norm(out[i])
+            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+            vector = np.random.default_rng(seed).random(self.dimensions) + 0.01
+            out[i] = vector / np.linalg.norm(vector)
         return out
 
 
