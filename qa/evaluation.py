@@ -37,6 +37,7 @@ class QuestionResult:
     top_quote: str
     top_quotable: bool
     expected: tuple[str, ...]
+    has_gold_document: bool = False
 
 
 @dataclass
@@ -50,8 +51,13 @@ class EvalReport:
         def acc(k: int) -> float:
             return sum(1 for r in answerable if r.correct_rank and r.correct_rank <= k) / n
 
-        def hit(k: int) -> float:
-            return sum(1 for r in answerable if r.document_rank and r.document_rank <= k) / n
+        located = [r for r in answerable if r.has_gold_document]
+
+        def hit(k: int) -> float | None:
+            if not located:
+                return None  # question sets without a gold document (JSONL) have no hit@k
+            found = sum(1 for r in located if r.document_rank and r.document_rank <= k)
+            return round(found / len(located), 4)
 
         return {
             "questions": len(self.results),
@@ -59,8 +65,8 @@ class EvalReport:
             "acc@1": round(acc(1), 4),
             "acc@3": round(acc(3), 4),
             "mrr": round(sum(1 / r.correct_rank for r in answerable if r.correct_rank) / n, 4),
-            "doc_hit@1": round(hit(1), 4),
-            "doc_hit@5": round(hit(5), 4),
+            "doc_hit@1": hit(1),
+            "doc_hit@5": hit(5),
             "baseline_acc@1": round(sum(r.baseline_correct for r in answerable) / n, 4),
             "top_quote_not_quotable": sum(1 for r in answerable if not r.top_quotable),
         }
@@ -113,8 +119,13 @@ def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalRepor
             if doc not in docs:
                 docs.append(doc)
         doc_rank = docs.index(item.gold_document) + 1 if item.gold_document in docs[:10] else None
-        nearest = reader.dense_search("sentences", ranking.vector, 1)
-        baseline = bool(nearest) and matches(reader.sentences[nearest[0][0]].text, item)
+        # The plain baseline: the quotable sentence nearest to the question, embedding only.
+        nearest = [
+            reader.sentences[row].text
+            for row, _ in reader.dense_search("sentences", ranking.vector, 20)
+            if is_quotable(reader.sentences[row].text)
+        ]
+        baseline = bool(nearest) and matches(nearest[0], item)
         top = texts[0] if texts else ""
         report.results.append(
             QuestionResult(
@@ -128,6 +139,7 @@ def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalRepor
                 top,
                 is_quotable(top) if top else False,
                 item.expected,
+                item.gold_document is not None,
             )  # fmt: skip
         )
     return report

@@ -15,7 +15,7 @@ from qa.embedder import Embedder
 from qa.errors import NoIndex
 from qa.loader import Skipped, content_hash, iter_corpus_files, load_bytes
 from qa.models import Chunk, Document, Sentence
-from qa.representation import chunk_input, context_input, sentence_input
+from qa.representation import SENTENCE_VIEWS, chunk_input, sentence_views
 from qa.sentences import split_spans
 from qa.settings import Settings
 
@@ -143,22 +143,18 @@ def _embed(
     chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
     chunks: list[Chunk] = []
     sentences: list[Sentence] = []
-    chunk_texts, sentence_texts, context_texts = [], [], []
+    inputs: dict[str, list[str]] = {name: [] for name in ("chunks", *SENTENCE_VIEWS)}
     for doc in documents:
         doc_chunks, doc_sentences = split_document(doc, chunker)
         chunks += doc_chunks
         sentences += doc_sentences
-        chunk_texts += [chunk_input(doc, c) for c in doc_chunks]
-        sentence_texts += [sentence_input(s) for s in doc_sentences]
-        context_texts += [context_input(doc, doc_sentences, i) for i in range(len(doc_sentences))]
+        inputs["chunks"] += [chunk_input(doc, c) for c in doc_chunks]
+        for name, texts in sentence_views(doc, doc_sentences).items():
+            inputs[name] += texts
     cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite", embedder.name)
     vectors, embedded = {}, 0
     try:
-        for name, texts in (
-            ("chunks", chunk_texts),
-            ("sentences", sentence_texts),
-            ("contexts", context_texts),
-        ):
+        for name, texts in inputs.items():
             vectors[name], count = cache.embed(
                 texts,
                 lambda t: embedder.embed(t, progress=progress),

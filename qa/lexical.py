@@ -34,8 +34,14 @@ def stem(token: str) -> str:
         if token.endswith(suffix) and len(token) >= min_len:
             if suffix == "s" and token[-2] in "su":
                 return token
-            return token[: len(token) - len(suffix)] + repl
-    return token
+            stemmed = token[: len(token) - len(suffix)] + repl
+            return _drop_final_e(stemmed)
+    return _drop_final_e(token)
+
+
+def _drop_final_e(token: str) -> str:
+    """'hectare' and 'hectar(es)', 'mine' and 'min(ing)' meet on one form."""
+    return token[:-1] if len(token) >= 4 and token.endswith("e") else token
 
 
 def analyze(text: str) -> list[str]:

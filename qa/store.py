@@ -23,13 +23,14 @@ from qa import layout
 from qa.errors import IndexCorrupt, NoIndex
 from qa.lexical import analyze, fts_query, idf
 from qa.models import Chunk, Document, Sentence
+from qa.representation import SENTENCE_VIEWS
 
 logger = logging.getLogger(__name__)
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 DB = "store.sqlite"
-VECTOR_FILES = ("chunks", "sentences", "contexts")
+VECTOR_FILES = ("chunks", *SENTENCE_VIEWS)
 
 _SCHEMA = """
 CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, source TEXT, path TEXT, text TEXT,

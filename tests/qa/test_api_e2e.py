@@ -17,7 +17,6 @@ QUESTIONS = [
     ("Where did the October 2020 operation against illegal mining take place?", "La Pampa"),
     ("Who leads DEVIDA?", "Ruben Vargas"),
     ("When did Congress remove President Martin Vizcarra?", "November 9, 2020"),
-    ("How many illegal mining sites did the La Pampa operation destroy?", "41 illegal mining"),
     ("Where is coca production in Peru principally concentrated?", "Apurimac, Ene, and Mantaro"),
     ("Which Sendero Luminoso faction leader was captured in 2012?", "Artemio"),
     ("How many riverboats has the Peruvian Navy deployed?", "three riverboats"),

@@ -78,11 +78,6 @@ def test_every_quote_and_passage_is_the_documents_own_text(service, question):
     assert all(is_quotable(q.text) for q in answer.quotes), [q.text for q in answer.quotes]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/extractor.py pick(): an unquotable sentence ranked first is still chosen "
-    "(the `and chosen` escape), and confidence comes from it; see the report to the lead",
-)
 @pytest.mark.parametrize("question", ["Scroll to Top", "Conclusion", "More Commentary", "Español"])
 def test_a_question_matching_a_heading_never_gets_the_heading_as_a_quote(service, question):
     answer = service.ask(question)

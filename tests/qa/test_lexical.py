@@ -28,12 +28,6 @@ def test_inflections_meet(a, b):
     assert analyze(a) == analyze(b)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/lexical.py stem(): the '-es' rule strips the 'e' of words whose singular "
-    "ends in 'e' ('hectares' -> 'hectar' but 'hectare' stays), so singular and plural "
-    "do not meet; see the report to the lead",
-)
 @pytest.mark.parametrize(
     ("a", "b"), [("hectares", "hectare"), ("forces", "force"), ("mines", "mine")]
 )
