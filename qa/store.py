@@ -27,7 +27,7 @@ from qa.representation import SENTENCE_VIEWS
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: four sentence views
 MANIFEST = "manifest.json"
 DB = "store.sqlite"
 VECTOR_FILES = ("chunks", *SENTENCE_VIEWS)
@@ -132,6 +132,11 @@ class VersionReader:
             raise NoIndex(f"index version folder {folder} does not exist") from exc
         weakref.finalize(self, os.close, fd)
         self.manifest = read_manifest(folder)
+        if self.manifest.get("format") != FORMAT:
+            raise IndexCorrupt(
+                f"{folder} has index format {self.manifest.get('format')}, this version of "
+                f"qa-bot reads format {FORMAT}; run `qa index` to rebuild"
+            )
         for name, expected in self.manifest.get("files", {}).items():
             path = folder / name
             if not path.exists() or _sha256(path) != expected:
@@ -159,7 +164,10 @@ class VersionReader:
         self._doc_rows: dict[str, list[int]] = {}
         for row, sentence in enumerate(self.sentences):
             self._doc_rows.setdefault(sentence.document_id, []).append(row)
-        self.indexes = {n: faiss.read_index(str(folder / f"{n}.faiss")) for n in VECTOR_FILES}
+        try:
+            self.indexes = {n: faiss.read_index(str(folder / f"{n}.faiss")) for n in VECTOR_FILES}
+        except RuntimeError as exc:
+            raise IndexCorrupt(f"unreadable vectors in {folder}: {exc}") from exc
         self.vectors = {n: _flat_vectors(ix) for n, ix in self.indexes.items()}
         if self.indexes["chunks"].ntotal != len(self.chunks) or self.indexes[
             "sentences"
