@@ -15,16 +15,12 @@ import itertools
 import json
 import logging
 import shlex
-import socket
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 from qa.api.app import create_app
 from qa.embedder import SentenceTransformerEmbedder
@@ -34,6 +30,9 @@ from qa.service import AnswerService
 from qa.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))  # the one uvicorn-in-a-thread helper
+from uvicorn_thread import serve  # noqa: E402
+
 WIKIQA = REPO.parent / "shared" / "bench" / "wikiqa-dev.tsv"
 ARTICLE_QUESTIONS = [
     "How many hectares of coca were under cultivation in 2019?",
@@ -44,30 +43,6 @@ ARTICLE_QUESTIONS = [
     "How many riverboats has the Peruvian Navy deployed?",
     "What is the capital of Australia?",
 ]
-
-
-@contextlib.contextmanager
-def serve(app, timeout: float = 10.0) -> Iterator[str]:
-    """uvicorn on a free loopback port in a thread; yields the base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout)
-        sock.close()
 
 
 def build(settings: Settings, embedder) -> dict:

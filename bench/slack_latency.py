@@ -23,11 +23,11 @@ import httpx
 from fastapi import FastAPI
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "bot")]  # reuse the test stand-ins
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "bot")]  # test helpers
 
-from live_server import serve  # noqa: E402
 from slack_requests import SIGNING_SECRET, event_callback, mention, post_event  # noqa: E402
 from slack_standin import BOT_USER_ID, SlackStandIn  # noqa: E402
+from uvicorn_thread import serve  # noqa: E402
 
 from bot.plugin import mount_http  # noqa: E402
 from qa.settings import Settings  # noqa: E402

@@ -1,7 +1,6 @@
 """Run an ASGI app under a real uvicorn server on a free 127.0.0.1 port, in a thread.
 
-Named apart from ``tests/bot/live_server.py``: both folders are put on ``sys.path`` by
-pytest, and two top-level modules called ``live_server`` would shadow each other.
+The one such helper: tests/qa, tests/bot and the benchmarks under bench/ all use it.
 """
 
 from __future__ import annotations

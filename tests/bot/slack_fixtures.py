@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from live_server import serve
 from slack_requests import SIGNING_SECRET
 from slack_standin import SlackStandIn
+from uvicorn_thread import serve
 
 from qa.models import Answer, DocumentRef, Quote
 from qa.settings import Settings

@@ -10,12 +10,12 @@ import sys
 
 import httpx
 from fastapi import FastAPI
-from live_server import serve
 from slack_fixtures import *  # noqa: F403 (pytest fixtures)
 from slack_fixtures import bot_settings
 from slack_requests import event_callback, mention
 from slack_standin import BOT_USER_ID
 from socket_standin import SocketStandIn, events_api_envelope
+from uvicorn_thread import serve
 
 from bot.plugin import mount_http
 from qa.cli import main

@@ -10,11 +10,11 @@ import time
 import httpx
 import pytest
 from fastapi import FastAPI
-from live_server import serve
 from slack_fixtures import *  # noqa: F403 (pytest fixtures)
 from slack_fixtures import FakeService, bot_settings
 from slack_requests import event_callback, mention, post_event, signed_headers
 from slack_standin import BOT_USER_ID
+from uvicorn_thread import serve
 
 from bot.endpoint import BadRequest, verify
 from bot.plugin import mount_http
