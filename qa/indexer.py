@@ -13,7 +13,7 @@ from qa.cache import EmbeddingCache
 from qa.chunker import Chunker
 from qa.embedder import Embedder
 from qa.errors import NoIndex
-from qa.loader import Skipped, content_hash, iter_corpus_files, load_bytes
+from qa.loader import Skipped, load_corpus
 from qa.models import Chunk, Document, Sentence
 from qa.representation import SENTENCE_VIEWS, chunk_input, sentence_views
 from qa.sentences import split_spans
@@ -64,7 +64,7 @@ def build_locked(
     index_dir = settings.index_dir
     layout.clean_leftovers(index_dir)
     previous, reason = _previous(index_dir, embedder.name, full)
-    documents, skipped = _load(settings.corpus_dir, previous)
+    documents, skipped = load_corpus(settings.corpus_dir, previous.values())
     old = {d.path: d for d in previous.values()}
     new = {d.path: d for d in documents}
     added = sorted(p for p in new if p not in old)
@@ -110,23 +110,6 @@ def _previous(index_dir: Path, model: str, full: bool) -> tuple[dict[str, Docume
         logger.warning("%s; rebuilding with the configured model", msg)
         return {}, msg
     return reader.documents, ""
-
-
-def _load(corpus: Path, previous: dict[str, Document]) -> tuple[list[Document], list[Skipped]]:
-    by_path = {d.path: d for d in previous.values()}
-    documents, skipped = [], []
-    for path in iter_corpus_files(corpus):
-        rel = path.relative_to(corpus).as_posix()
-        try:
-            data = path.read_bytes()
-            old = by_path.get(rel)
-            documents.append(
-                old if old and old.content_hash == content_hash(data) else load_bytes(rel, data)
-            )
-        except Exception as exc:  # one bad file never aborts the build
-            logger.warning("skipped %s: %s", rel, exc)
-            skipped.append(Skipped(rel, str(exc) or type(exc).__name__))
-    return documents, skipped
 
 
 def split_document(document: Document, chunker: Chunker) -> tuple[list[Chunk], list[Sentence]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,16 +50,27 @@ def iter_corpus_files(corpus: Path) -> Iterator[Path]:
             yield path
 
 
-def load_corpus(corpus: Path) -> tuple[list[Document], list[Skipped]]:
-    """Load every supported document; unreadable or empty files are reported, not fatal."""
+def load_corpus(
+    corpus: Path, previous: Iterable[Document] = ()
+) -> tuple[list[Document], list[Skipped]]:
+    """Load every supported document; unreadable or empty files are reported, not fatal.
+
+    A file whose bytes match a document in ``previous`` (same path, same content hash)
+    is not parsed again: that document is reused.
+    """
+    by_path = {d.path: d for d in previous}
     documents, skipped = [], []
     for path in iter_corpus_files(corpus):
         rel = path.relative_to(corpus).as_posix()
         try:
-            documents.append(load_bytes(rel, path.read_bytes()))
-        except (InvalidDocument, OSError) as exc:
+            data = path.read_bytes()
+            old = by_path.get(rel)
+            documents.append(
+                old if old and old.content_hash == content_hash(data) else load_bytes(rel, data)
+            )
+        except Exception as exc:  # one bad file never aborts the build
             logger.warning("skipped %s: %s", rel, exc)
-            skipped.append(Skipped(rel, str(exc)))
+            skipped.append(Skipped(rel, str(exc) or type(exc).__name__))
     return documents, skipped
 
 
