@@ -89,15 +89,19 @@ def rank(
         view: reader.vectors[view][ordered] @ question_vector
         for view in ("sentences", "titled", "contexts", "withnext")
     }
+    # The question words each document's title does not already cover, once per document.
+    residuals: dict[str, tuple[dict[str, float], float]] = {}
+    for doc_id in {reader.sentences[row].document_id for row in ordered}:
+        title_terms = set(analyze(reader.documents[doc_id].title))
+        residual = {t: w for t, w in idf.items() if t not in title_terms}
+        residuals[doc_id] = residual, sum(residual.values()) or 1.0
     out = []
     for i, row in enumerate(ordered):
         sentence = reader.sentences[row]
         doc = reader.documents[sentence.document_id]
         own = set(analyze(sentence.text))
         around = own | set(analyze(doc.title + " " + reader.neighbour_text(row)))
-        title_terms = set(analyze(doc.title))
-        residual = {t: w for t, w in idf.items() if t not in title_terms}
-        residual_total = sum(residual.values()) or 1.0
+        residual, residual_total = residuals[sentence.document_id]
         features = {
             "dense": float(cosines["sentences"][i]),
             "titled": float(cosines["titled"][i]),
