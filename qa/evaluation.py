@@ -6,12 +6,15 @@ import csv
 import json
 import re
 import statistics
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from qa.extractor import is_quotable
 from qa.loader import document_id
+from qa.models import Quote
 from qa.service import AnswerService
+from qa.store import VersionReader
 
 _SPACE = re.compile(r"\s+")
 
@@ -34,10 +37,13 @@ class QuestionResult:
     document_rank: int | None  # 1-based rank of the gold document, within 10
     baseline_correct: bool  # nearest sentence by embedding alone
     confidence: float
-    top_quote: str
+    top_quote: str  # the top quote as shown: one sentence, or two adjacent ones
     top_quotable: bool
     expected: tuple[str, ...]
     has_gold_document: bool = False
+    quote_correct: bool = False  # the shown top quote holds an expected sentence or fact
+    quote_sentences: int = 1
+    answer_ms: float = 0.0  # in-process time to rank and quote, without HTTP
 
 
 @dataclass
@@ -67,8 +73,15 @@ class EvalReport:
             "mrr": round(sum(1 / r.correct_rank for r in answerable if r.correct_rank) / n, 4),
             "doc_hit@1": hit(1),
             "doc_hit@5": hit(5),
+            "quote@1": round(sum(r.quote_correct for r in answerable) / n, 4),
             "baseline_acc@1": round(sum(r.baseline_correct for r in answerable) / n, 4),
             "top_quote_not_quotable": sum(1 for r in answerable if not r.top_quotable),
+            "two_sentence_quotes": round(
+                sum(r.quote_sentences > 1 for r in self.results) / (len(self.results) or 1), 4
+            ),
+            "answer_latency": latency_summary([r.answer_ms for r in self.results])
+            if self.results
+            else None,
         }
 
     def curve(self, thresholds: list[float]) -> list[dict]:
@@ -109,7 +122,10 @@ def matches(quote: str, question: EvalQuestion) -> bool:
 def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalReport:
     report = EvalReport()
     for item in questions:
+        started = time.perf_counter()
         ranking = service.rank(item.question)
+        shown = service.quotes(ranking, 1)
+        elapsed_ms = (time.perf_counter() - started) * 1000
         reader = ranking.reader
         texts = [reader.sentences[s.row].text for s in ranking.ranked[:10]]
         correct = next((i + 1 for i, t in enumerate(texts) if matches(t, item)), None)
@@ -127,6 +143,7 @@ def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalRepor
         ]
         baseline = bool(nearest) and matches(nearest[0], item)
         top = texts[0] if texts else ""
+        quote = shown[0].text if shown else ""
         report.results.append(
             QuestionResult(
                 item.id,
@@ -136,13 +153,25 @@ def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalRepor
                 doc_rank,
                 baseline,
                 round(ranking.confidence, 4),
-                top,
+                quote,
                 is_quotable(top) if top else False,
                 item.expected,
                 item.gold_document is not None,
+                bool(quote) and matches(quote, item),
+                _sentence_count(reader, shown[0]) if shown else 0,
+                round(elapsed_ms, 2),
             )  # fmt: skip
         )
     return report
+
+
+def _sentence_count(reader: VersionReader, quote: Quote) -> int:
+    rows = reader.sentence_rows(quote.document.id)
+    return sum(
+        1
+        for r in rows
+        if quote.start <= reader.sentences[r].start < reader.sentences[r].end <= quote.end
+    )
 
 
 def load_wikiqa(path: Path, corpus: Path) -> list[EvalQuestion]:

@@ -33,6 +33,10 @@ WEIGHTS = {
 # data where unanswerable questions count as wrong.
 CALIBRATION = (0.4125, -8.2073)
 QUOTE_MARGIN = 0.5
+# A neighbouring sentence scoring within this much of a picked sentence joins its quote:
+# the answer then likely spans both ("... an operation in La Pampa." + "It destroyed 41
+# sites."). On WikiQA dev 12% of top quotes become pairs; see bench/README.md.
+PAIR_MARGIN = 0.5
 MAX_DOCS = 5
 DENSE_SENTENCES = 20
 _WORD = re.compile(r"[^\W_]+")
@@ -43,6 +47,14 @@ class ScoredSentence:
     row: int
     score: float
     features: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One quote: one sentence, or two adjacent ones of the same document."""
+
+    rows: tuple[int, ...]
+    score: float
 
 
 def is_quotable(text: str) -> bool:
@@ -124,16 +136,48 @@ def confidence(score: float) -> float:
     return 1.0 / (1.0 + math.exp(-(a * score + b)))
 
 
-def pick(reader: VersionReader, ranked: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
-    """Up to ``limit`` quotes from different places, close in score to the best."""
-    chosen: list[ScoredSentence] = []
+def pick(reader: VersionReader, ranked: list[ScoredSentence], limit: int) -> list[Pick]:
+    """Up to ``limit`` quotes from different places, close in score to the best.
+
+    A picked sentence takes in its better-scoring neighbour when that one is within
+    ``PAIR_MARGIN``; a sentence already quoted is never quoted again.
+    """
+    by_row = {cand.row: cand for cand in ranked}
+    chosen: list[Pick] = []
+    used: set[int] = set()
     seen: set[str] = set()
     for cand in ranked:
         if len(chosen) >= limit or (chosen and cand.score < chosen[0].score - QUOTE_MARGIN):
             break
-        key = " ".join(_WORD.findall(reader.sentences[cand.row].text.lower()))
+        if cand.row in used:
+            continue
+        rows = (cand.row,)
+        partner = _partner(reader, cand, by_row, used)
+        if partner is not None:
+            rows = tuple(sorted((cand.row, partner)))
+        key = " ".join(_WORD.findall(" ".join(reader.sentences[r].text for r in rows).lower()))
         if key in seen:
             continue
         seen.add(key)
-        chosen.append(cand)
+        used.update(rows)
+        chosen.append(Pick(rows, cand.score))
     return chosen
+
+
+def _partner(
+    reader: VersionReader,
+    cand: ScoredSentence,
+    by_row: dict[int, ScoredSentence],
+    used: set[int],
+) -> int | None:
+    """The adjacent sentence of the same document that scores close enough to join."""
+    document = reader.sentences[cand.row].document_id
+    near = [
+        by_row[row]
+        for row in (cand.row - 1, cand.row + 1)
+        if row in by_row
+        and row not in used
+        and reader.sentences[row].document_id == document
+        and by_row[row].score >= cand.score - PAIR_MARGIN
+    ]
+    return max(near, key=lambda n: n.score).row if near else None

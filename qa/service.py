@@ -91,10 +91,7 @@ class AnswerService:
         ranking = self.rank(question)
         reader = ranking.reader
         answered = ranking.confidence >= self.settings.min_confidence
-        quotes = []
-        if answered:
-            picked = extractor.pick(reader, ranking.ranked, self.settings.max_quotes)
-            quotes = [self._sentence_quote(reader, s.row, s.score) for s in picked]
+        quotes = self.quotes(ranking, self.settings.max_quotes) if answered else []
         passages = [self._chunk_quote(reader, h.row, h.score) for h in ranking.hits[:k]]
         return Answer(
             question=ranking.question,
@@ -105,6 +102,11 @@ class AnswerService:
             index_version=reader.version,
             timings_ms={"total": round((time.perf_counter() - started) * 1000, 2)},
         )
+
+    def quotes(self, ranking: Ranking, limit: int) -> list[Quote]:
+        """The ranking's best quotes, verbatim and cited, whatever the confidence."""
+        picked = extractor.pick(ranking.reader, ranking.ranked, limit)
+        return [self._sentence_quote(ranking.reader, p.rows, p.score) for p in picked]
 
     def search(self, query: str, top_k: int | None = None) -> tuple[str, list[Quote]]:
         """Cited passages only; returns (index version, passages)."""
@@ -133,9 +135,12 @@ class AnswerService:
         except KeyError as exc:
             raise DocumentNotFound(f"no document with id {document_id!r}") from exc
 
-    def _sentence_quote(self, reader: VersionReader, row: int, score: float) -> Quote:
-        s = reader.sentences[row]
-        return _verified(reader.documents[s.document_id], s.start, s.end, s.text, score)
+    def _sentence_quote(self, reader: VersionReader, rows: tuple[int, ...], score: float) -> Quote:
+        """One sentence, or adjacent sentences quoted with the text between them."""
+        first, last = reader.sentences[rows[0]], reader.sentences[rows[-1]]
+        document = reader.documents[first.document_id]
+        text = document.text[first.start : last.end] if len(rows) > 1 else first.text
+        return _verified(document, first.start, last.end, text, score)
 
     def _chunk_quote(self, reader: VersionReader, row: int, score: float) -> Quote:
         c = reader.chunks[row]

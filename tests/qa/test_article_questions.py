@@ -6,8 +6,10 @@ from qa.evaluation import evaluate, load_jsonl
 from qa.extractor import is_quotable
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "bench" / "article_questions.jsonl"
-# Measured: 29 of 32 at top-1 (see README); a drop below this is a regression.
+# Measured (see README): 29 of 32 with the top-ranked sentence, 30 of 32 with the top quote
+# as shown, which may take in the next sentence. A drop below either is a regression.
 MIN_TOP1 = 29
+MIN_QUOTE1 = 30
 
 
 def test_article_questions_are_answered_at_top_1(service):
@@ -18,6 +20,8 @@ def test_article_questions_are_answered_at_top_1(service):
     top1 = [r for r in report.results if r.correct_rank == 1]
     misses = [(r.question, r.top_quote[:80]) for r in report.results if r.correct_rank != 1]
     assert len(top1) >= MIN_TOP1, misses
+    quoted = [r for r in report.results if r.quote_correct]
+    assert len(quoted) >= MIN_QUOTE1, [(r.question, r.top_quote[:80]) for r in report.results]
     assert all(is_quotable(r.top_quote) for r in report.results)
 
 
@@ -33,3 +37,12 @@ def test_out_of_corpus_questions_abstain_while_article_questions_answer(service)
         assert answer.quotes == ()
     answered = [service.ask(q.question).answered for q in load_jsonl(QUESTIONS)]
     assert sum(answered) >= 28, answered
+
+
+def test_an_answer_in_the_sentence_after_the_named_event_is_quoted_with_it(service):
+    answer = service.ask("How many illegal mining sites did the La Pampa operation destroy?")
+
+    top = answer.quotes[0]
+    _, document = service.document(top.document.id)
+    assert document.text[top.start : top.end] == top.text
+    assert "La Pampa" in top.text and "41 illegal mining sites" in top.text
