@@ -125,7 +125,8 @@ def _print_report(report) -> None:
         f"({len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} "
         f"removed, {report.unchanged} unchanged, {len(report.skipped)} skipped), "
         f"{report.chunks} chunks, {report.sentences} sentences, {report.embedded} texts "
-        f"embedded in {report.seconds:.2f} s",
+        f"embedded in {report.seconds:.2f} s"
+        + (f", {report.pruned} unused cached vectors dropped" if report.pruned else ""),
         flush=True,
     )
 
@@ -159,7 +160,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for quote in answer.quotes:
         page = f", page {quote.page}" if quote.page else ""
-        print(f"> {quote.text}\n  — {quote.document.title} ({quote.document.source}{page}, "
+        quoted = "\n".join("> " + line for line in quote.text.splitlines())
+        print(f"{quoted}\n  — {quote.document.title} ({quote.document.source}{page}, "
               f"characters {quote.start}-{quote.end})")  # fmt: skip
     print(f"confidence {answer.confidence:.2f}, index {answer.index_version}")
     return 0

@@ -37,6 +37,7 @@ class BuildReport:
     seconds: float = 0.0
     changed: bool = True
     rebuilt_reason: str = ""
+    pruned: int = 0  # cached vectors dropped because no text of the new version uses them
 
 
 def build_index(
@@ -80,18 +81,23 @@ def build_locked(
                 manifest["counts"]["sentences"], unchanged=unchanged, skipped=skipped,
                 seconds=time.perf_counter() - started, changed=False,
             )  # fmt: skip
-    data, embedded = _embed(settings, embedder, documents, full, progress)
-    version = layout.new_version_id()
-    tmp = layout.tmp_folder(index_dir, version)
+    cache = EmbeddingCache(index_dir / "embeddings.sqlite", embedder.name, refresh=full)
     try:
-        store.write_version(tmp, data, _manifest(settings, embedder, version, data))
-        layout.publish(index_dir, tmp, version)
+        data, embedded = _embed(settings, embedder, cache, documents, progress)
+        version = layout.new_version_id()
+        tmp = layout.tmp_folder(index_dir, version)
+        try:
+            store.write_version(tmp, data, _manifest(settings, embedder, version, data))
+            layout.publish(index_dir, tmp, version)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        pruned = cache.prune()  # only once published: a failed build keeps every vector
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        cache.close()
     return BuildReport(
         version, len(documents), len(data.chunks), len(data.sentences), added, updated,
         removed, unchanged, skipped, embedded, time.perf_counter() - started,
-        rebuilt_reason=reason,
+        rebuilt_reason=reason, pruned=pruned,
     )  # fmt: skip
 
 
@@ -121,7 +127,11 @@ def split_document(document: Document, chunker: Chunker) -> tuple[list[Chunk], l
 
 
 def _embed(
-    settings: Settings, embedder: Embedder, documents: list[Document], full: bool, progress: bool
+    settings: Settings,
+    embedder: Embedder,
+    cache: EmbeddingCache,
+    documents: list[Document],
+    progress: bool,
 ) -> tuple[store.IndexData, int]:
     chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
     chunks: list[Chunk] = []
@@ -134,21 +144,14 @@ def _embed(
         inputs["chunks"] += [chunk_input(doc, c) for c in doc_chunks]
         for name, texts in sentence_views(doc, doc_sentences).items():
             inputs[name] += texts
-    cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite", embedder.name)
     vectors, embedded = {}, 0
-    try:
-        for name, texts in inputs.items():
-            vectors[name], count = cache.embed(
-                texts,
-                lambda t: embedder.embed(t, progress=progress),
-                embedder.dimensions,
-                refresh=full,
-            )
-            embedded += count
-            if progress and count:
-                logger.info("embedded %d %s", count, name)
-    finally:
-        cache.close()
+    for name, texts in inputs.items():
+        vectors[name], count = cache.embed(
+            texts, lambda t: embedder.embed(t, progress=progress), embedder.dimensions
+        )
+        embedded += count
+        if progress and count:
+            logger.info("embedded %d %s", count, name)
     return store.IndexData(documents, chunks, sentences, vectors), embedded
 
 

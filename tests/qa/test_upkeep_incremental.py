@@ -114,7 +114,7 @@ def test_full_rebuild_reembeds_everything(tmp_path, embedder):
     counting.texts.clear()
     full = build_index(settings, counting, full=True)
     assert full.rebuilt_reason == "full rebuild requested"
-    assert full.version != first.version and full.embedded >= first.embedded
+    assert full.version != first.version and full.embedded == first.embedded  # once per text
     assert set(counting.texts) == texts_first  # every text again, none from the cache
     assert len(full.added) == 3
 
@@ -138,3 +138,21 @@ def test_a_different_model_rebuilds_everything_and_never_mixes_vectors(tmp_path)
     # A server configured for model A keeps its version and says why it won't load B's.
     assert live_a.refresh() is False
     assert "fake-b" in live_a.problem and live_a.version != reader.version
+
+
+def test_the_cache_keeps_only_what_the_live_index_uses(tmp_path, embedder):
+    settings = make_settings(tmp_path)
+    counting = CountingEmbedder(embedder)
+    build_index(settings, counting)
+    (settings.corpus_dir / "falcons.txt").unlink()
+    shrunk = build_index(settings, counting)
+    assert shrunk.pruned > 0 and shrunk.embedded == 0
+
+    full = build_index(settings, counting, full=True)
+    assert full.pruned == 0  # nothing unused was left behind by the previous build
+    counting.texts.clear()
+    (settings.corpus_dir / "falcons.txt").write_text(
+        "Falcons\n\nThe peregrine falcon is the fastest bird.\n", encoding="utf-8"
+    )
+    readded = build_index(settings, counting)
+    assert readded.embedded == len(set(counting.texts)) > 0  # its vectors had been dropped
