@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="required as X-API-Key for writes")
     read_api_key: SecretStr | None = Field(None, description="when set, required for reads")
     reload_interval: float = Field(1.0, ge=0.05, description="seconds between index checks")
+    write_lock_wait: float = Field(
+        2.0,
+        ge=0.0,
+        le=600.0,
+        description="seconds a document write waits for another writer before answering 409",
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)

@@ -78,13 +78,11 @@ def markdown_document(title: str, text: str, url: str | None = None) -> tuple[st
 class DocumentWriter:
     """Writes through the corpus folder; thread-safe (the writer lock serialises writes)."""
 
-    def __init__(
-        self, settings: Settings, embedder: Embedder, live: LiveIndex, lock_timeout: float = 2.0
-    ) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, live: LiveIndex) -> None:
         self.settings = settings
         self.embedder = embedder
         self.live = live
-        self.lock_timeout = lock_timeout
+        self.lock_timeout = settings.write_lock_wait
 
     def put_file(self, name: str, data: bytes) -> WriteResult:
         """Add or replace the file ``name`` (a path relative to the corpus)."""
@@ -105,13 +103,12 @@ class DocumentWriter:
                 raise DocumentNotFound(f"no document with id {doc_id!r}")
             rel = found.relative_to(corpus).as_posix() if found else indexed.path
             backup = found.read_bytes() if found else None
-            if found:
-                found.unlink()
+            (corpus / rel).unlink(missing_ok=True)
             try:
                 report = build_locked(self.settings, self.embedder)
-            except BaseException:
+            except BaseException:  # the corpus goes back to what the index says
                 if backup is not None:
-                    _write_atomic(found, backup)
+                    _restore(corpus / rel, backup)
                 raise
             version = self._serve(report)
         title = indexed.title if indexed else PurePosixPath(rel).stem
