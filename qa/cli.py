@@ -217,7 +217,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         report.write(args.report)
     print(json.dumps(report.summary(), indent=2))
     print("threshold  coverage  precision  answerable_correct  unanswerable_answered")
-    for row in report.curve([0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]):
+    default = settings.min_confidence
+    thresholds = sorted({0.0, default, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9})
+    for row in report.curve(thresholds):
+        mark = "  <- QA_MIN_CONFIDENCE" if row["threshold"] == default else ""
         print(f"{row['threshold']:9.2f}  {row['coverage']:8.3f}  {row['precision'] or 0:9.3f}  "
-              f"{row['answerable_correct']:18.3f}  {row['unanswerable_answered']:21d}")  # fmt: skip
+              f"{row['answerable_correct']:18.3f}  {row['unanswerable_answered']:21d}{mark}")  # fmt: skip
     return 0

@@ -5,7 +5,12 @@ from pathlib import Path
 from qa.evaluation import evaluate, load_jsonl
 from qa.extractor import is_quotable
 
-QUESTIONS = Path(__file__).resolve().parents[2] / "bench" / "article_questions.jsonl"
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+QUESTIONS = BENCH / "article_questions.jsonl"
+OUT_OF_CORPUS = BENCH / "out_of_corpus.jsonl"
+# Measured: 1 of 20 answered ("Who is the president of Peru?": the article speaks of
+# Peru's presidents, and the bot quotes that sentence).
+MAX_OUTSIDE_ANSWERED = 1
 # Measured (see README): 29 of 32 with the top-ranked sentence, 30 of 32 with the top quote
 # as shown, which may take in the next sentence. A drop below either is a regression.
 MIN_TOP1 = 29
@@ -26,15 +31,14 @@ def test_article_questions_are_answered_at_top_1(service):
 
 
 def test_out_of_corpus_questions_abstain_while_article_questions_answer(service):
-    for question in (
-        "What is the capital of Australia?",
-        "How do I reset my laptop password?",
-        "How do I bake sourdough bread?",
-        "Who won the 2018 World Cup?",
-    ):
-        answer = service.ask(question)
-        assert answer.answered is False, (question, answer.confidence)
-        assert answer.quotes == ()
+    outside = load_jsonl(OUT_OF_CORPUS)
+    answers = {q.question: service.ask(q.question) for q in outside}
+
+    for question in ("What is the capital of Australia?", "How do I reset my laptop password?"):
+        assert answers[question].answered is False, (question, answers[question].confidence)
+        assert answers[question].quotes == ()
+    wrongly_answered = [q for q, a in answers.items() if a.answered]
+    assert len(outside) >= 20 and len(wrongly_answered) <= MAX_OUTSIDE_ANSWERED, wrongly_answered
     answered = [service.ask(q.question).answered for q in load_jsonl(QUESTIONS)]
     assert sum(answered) >= 28, answered
 
