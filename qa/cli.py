@@ -223,4 +223,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         mark = "  <- QA_MIN_CONFIDENCE" if row["threshold"] == default else ""
         print(f"{row['threshold']:9.2f}  {row['coverage']:8.3f}  {row['precision'] or 0:9.3f}  "
               f"{row['answerable_correct']:18.3f}  {row['unanswerable_answered']:21d}{mark}")  # fmt: skip
+    print("confidence band  questions  mean confidence  top quote right")
+    for row in report.reliability([0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 1.01]):
+        lo, hi = row["band"]
+        print(f"{lo:6.2f}-{min(hi, 1.0):4.2f}  {row['questions']:11d}  "
+              f"{row['mean_confidence']:15.3f}  {row['right']:15.3f}")  # fmt: skip
     return 0

@@ -104,6 +104,26 @@ class EvalReport:
             )
         return rows
 
+    def reliability(self, edges: list[float]) -> list[dict]:
+        """Per confidence band: mean confidence against the share whose top quote is right.
+
+        A calibrated confidence has the two close in every band.
+        """
+        rows = []
+        for lo, hi in zip(edges, edges[1:]):
+            band = [r for r in self.results if lo <= r.confidence < hi]
+            if band:
+                right = sum(1 for r in band if r.answerable and r.correct_rank == 1)
+                rows.append(
+                    {
+                        "band": (lo, hi),
+                        "questions": len(band),
+                        "mean_confidence": round(sum(r.confidence for r in band) / len(band), 4),
+                        "right": round(right / len(band), 4),
+                    }
+                )
+        return rows
+
     def write(self, path: Path) -> None:
         with path.open("w") as fh:
             for r in self.results:
