@@ -37,6 +37,9 @@ QUOTE_MARGIN = 0.5
 # the answer then likely spans both ("... an operation in La Pampa." + "It destroyed 41
 # sites."). On WikiQA dev 12% of top quotes become pairs; see bench/README.md.
 PAIR_MARGIN = 0.5
+# Two quotes sharing this share of their words (Jaccard) say the same thing: a passage
+# repeated in two reports, or a sentence edited by a word; only the better one is shown.
+NEAR_DUPLICATE = 0.8
 MAX_DOCS = 5
 DENSE_SENTENCES = 20
 _WORD = re.compile(r"[^\W_]+")
@@ -140,12 +143,13 @@ def pick(reader: VersionReader, ranked: list[ScoredSentence], limit: int) -> lis
     """Up to ``limit`` quotes from different places, close in score to the best.
 
     A picked sentence takes in its better-scoring neighbour when that one is within
-    ``PAIR_MARGIN``; a sentence already quoted is never quoted again.
+    ``PAIR_MARGIN``; a sentence already quoted is never quoted again, nor one that
+    repeats a chosen quote nearly word for word.
     """
     by_row = {cand.row: cand for cand in ranked}
     chosen: list[Pick] = []
     used: set[int] = set()
-    seen: set[str] = set()
+    seen: list[frozenset[str]] = []
     for cand in ranked:
         if len(chosen) >= limit or (chosen and cand.score < chosen[0].score - QUOTE_MARGIN):
             break
@@ -155,13 +159,17 @@ def pick(reader: VersionReader, ranked: list[ScoredSentence], limit: int) -> lis
         partner = _partner(reader, cand, by_row, used)
         if partner is not None:
             rows = tuple(sorted((cand.row, partner)))
-        key = " ".join(_WORD.findall(" ".join(reader.sentences[r].text for r in rows).lower()))
-        if key in seen:
+        words = frozenset(_WORD.findall(" ".join(reader.sentences[r].text for r in rows).lower()))
+        if any(_overlap(words, other) >= NEAR_DUPLICATE for other in seen):
             continue
-        seen.add(key)
+        seen.append(words)
         used.update(rows)
         chosen.append(Pick(rows, cand.score))
     return chosen
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
 
 
 def _partner(

@@ -120,3 +120,33 @@ def test_quotes_from_a_pdf_carry_their_page_and_markdown_keeps_offsets(tmp_path,
     assert devida.document.title == "Field notes" and devida.page is None
     raw = (corpus / "notes.md").read_text(encoding="utf-8")
     assert raw[devida.start : devida.end] == devida.text  # offsets are the file's own
+
+
+def test_a_passage_repeated_in_two_reports_is_quoted_once(tmp_path, embedder):
+    from qa.indexer import build_index
+    from qa.service import AnswerService
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    repeated = (
+        "The smelter in Ilo processed 40 tonnes of copper concentrate in the first quarter. "
+        "Output rose because the new furnace came online in February."
+    )
+    (corpus / "q1-report.txt").write_text(f"Quarterly report\n\n{repeated}\n", encoding="utf-8")
+    (corpus / "q1-report-final.txt").write_text(
+        "Quarterly report, final\n\n" + repeated.replace("40 tonnes", "42 tonnes") + "\n",
+        encoding="utf-8",
+    )
+    (corpus / "safety.txt").write_text(
+        "Safety\n\nThe smelter in Ilo recorded no lost-time accidents in the first quarter.\n",
+        encoding="utf-8",
+    )
+    build_index(make_settings(corpus, tmp_path / "index"), embedder)
+    service = AnswerService(make_settings(corpus, tmp_path / "index"), embedder)
+
+    answer = service.ask("How much copper concentrate did the Ilo smelter process?")
+
+    assert answer.answered
+    reports = [q for q in answer.quotes if q.document.source.startswith("q1-report")]
+    assert len(reports) == 1, [q.text for q in answer.quotes]
+    assert "tonnes of copper concentrate" in reports[0].text

@@ -97,3 +97,14 @@ def test_repeated_text_is_quoted_once():
     picks = pick(reader, scored(r0=5.0, r1=4.9), limit=3)
 
     assert [p.rows for p in picks] == [(0,)]
+
+
+def test_a_sentence_edited_by_a_word_is_a_near_duplicate_but_a_new_fact_is_not():
+    reader = table(
+        ("v1", ["The plant in Arequipa produced 40 tonnes of copper in the first quarter."]),
+        ("v2", ["The plant in Arequipa produced 42 tonnes of copper in the first quarter."]),
+        ("v3", ["The plant in Arequipa closed for maintenance during the winter months."]),
+    )
+    picks = pick(reader, scored(r0=5.0, r1=4.9, r2=4.8), limit=3)
+
+    assert [p.rows for p in picks] == [(0,), (2,)]
