@@ -23,13 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from workspace import wikiqa_index
 
-from qa.embedder import SentenceTransformerEmbedder
-from qa.evaluation import load_wikiqa, matches
+from qa.evaluation import matches
 from qa.extractor import WEIGHTS
-from qa.indexer import build_index
-from qa.service import AnswerService
-from qa.settings import Settings
 
 
 @dataclass
@@ -40,13 +37,10 @@ class Question:
 
 
 def collect(tsv: Path, work: Path, names: list[str]) -> list[Question]:
-    questions = load_wikiqa(tsv, work / "corpus")
-    settings = Settings(corpus_dir=work / "corpus", index_dir=work / "index", _env_file=None)
-    embedder = SentenceTransformerEmbedder(settings.model)
-    build_index(settings, embedder)
-    service = AnswerService(settings, embedder)
+    wikiqa = wikiqa_index(tsv, work)
+    service = wikiqa.service()
     out = []
-    for item in questions:
+    for item in wikiqa.questions:
         ranking = service.rank(item.question)
         if not ranking.ranked:
             continue

@@ -24,14 +24,10 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from workspace import wikiqa_index
 
-from qa.embedder import SentenceTransformerEmbedder
-from qa.evaluation import load_wikiqa
-from qa.indexer import build_index
 from qa.lexical import analyze, fts_query
 from qa.retriever import CANDIDATES, fuse
-from qa.service import AnswerService
-from qa.settings import Settings
 from qa.store import VersionReader
 
 Ranked = list[tuple[int, float]]
@@ -95,11 +91,9 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lexical-") as tmp:
         work = args.workdir or Path(tmp)
-        questions = load_wikiqa(args.tsv, work / "corpus")
-        settings = Settings(corpus_dir=work / "corpus", index_dir=work / "index", _env_file=None)
-        embedder = SentenceTransformerEmbedder(settings.model)
-        build_index(settings, embedder)
-        reader = AnswerService(settings, embedder).live.current()
+        wikiqa = wikiqa_index(args.tsv, work)
+        questions, embedder = wikiqa.questions, wikiqa.embedder
+        reader = wikiqa.service().live.current()
         titles = {d.id: d.title for d in reader.documents.values()}
         terms_by_chunk = [analyze(titles[c.document_id] + "\n" + c.text) for c in reader.chunks]
         engines = {"SQLite FTS5": fts5(terms_by_chunk), "bm25s": bm25s_engine(terms_by_chunk)}

@@ -13,14 +13,11 @@ import json
 import shlex
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from qa.embedder import SentenceTransformerEmbedder
-from qa.evaluation import evaluate, load_wikiqa
-from qa.indexer import build_index
-from qa.service import AnswerService
-from qa.settings import Settings
+from workspace import wikiqa_index
+
+from qa.evaluation import evaluate
 
 THRESHOLDS = [0.0, 0.02, 0.04, 0.06, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5]
 
@@ -33,17 +30,13 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="wikiqa-") as tmp:
         work = args.workdir or Path(tmp)
-        questions = load_wikiqa(args.tsv, work / "corpus")
-        settings = Settings(corpus_dir=work / "corpus", index_dir=work / "index", _env_file=None)
-        embedder = SentenceTransformerEmbedder(settings.model)
-        started = time.perf_counter()
-        build = build_index(settings, embedder, full=True)
-        build_s = time.perf_counter() - started
-        report = evaluate(AnswerService(settings, embedder), questions)
+        wikiqa = wikiqa_index(args.tsv, work, full=True)
+        build = wikiqa.build
+        report = evaluate(wikiqa.service(), wikiqa.questions)
     if args.report:
         report.write(args.report)
     print(f"index: {build.documents} documents, {build.chunks} chunks, "
-          f"{build.sentences} sentences, full build {build_s:.1f} s")  # fmt: skip
+          f"{build.sentences} sentences, full build {build.seconds:.1f} s")  # fmt: skip
     print(json.dumps(report.summary(), indent=2))
     print("threshold coverage precision answerable_correct unanswerable_answered")
     for row in report.curve(THRESHOLDS):

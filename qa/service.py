@@ -137,10 +137,12 @@ class AnswerService:
 
     def _sentence_quote(self, reader: VersionReader, rows: tuple[int, ...], score: float) -> Quote:
         """One sentence, or adjacent sentences quoted with the text between them."""
-        first, last = reader.sentences[rows[0]], reader.sentences[rows[-1]]
-        document = reader.documents[first.document_id]
-        text = document.text[first.start : last.end] if len(rows) > 1 else first.text
-        return _verified(document, first.start, last.end, text, score)
+        sentences = [reader.sentences[row] for row in rows]
+        document = reader.documents[sentences[0].document_id]
+        for s in sentences:
+            _check_span(document, s.start, s.end, s.text)
+        start, end = sentences[0].start, sentences[-1].end
+        return _verified(document, start, end, document.text[start:end], score)
 
     def _chunk_quote(self, reader: VersionReader, row: int, score: float) -> Quote:
         c = reader.chunks[row]
@@ -151,8 +153,12 @@ def _ref(document: Document) -> DocumentRef:
     return DocumentRef(document.id, document.title, document.source)
 
 
-def _verified(document: Document, start: int, end: int, text: str, score: float) -> Quote:
+def _check_span(document: Document, start: int, end: int, text: str) -> None:
     """A quote is only ever the document's own text at its span."""
     if document.text[start:end] != text:
         raise AssertionError(f"quote span {start}:{end} does not match document {document.id}")
+
+
+def _verified(document: Document, start: int, end: int, text: str, score: float) -> Quote:
+    _check_span(document, start, end, text)
     return Quote(text, round(float(score), 4), start, end, _ref(document), document.page_at(start))

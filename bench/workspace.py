@@ -1,0 +1,31 @@
+"""The WikiQA set as the benchmarks use it: its documents as a corpus, indexed, ready to ask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.embedder import SentenceTransformerEmbedder
+from qa.evaluation import EvalQuestion, load_wikiqa
+from qa.indexer import BuildReport, build_index
+from qa.service import AnswerService
+from qa.settings import Settings
+
+
+@dataclass
+class WikiQAIndex:
+    questions: list[EvalQuestion]
+    settings: Settings
+    embedder: SentenceTransformerEmbedder
+    build: BuildReport
+
+    def service(self) -> AnswerService:
+        return AnswerService(self.settings, self.embedder)
+
+
+def wikiqa_index(tsv: Path, work: Path, full: bool = False) -> WikiQAIndex:
+    """Write the TSV's documents under ``work/corpus`` and index them into ``work/index``."""
+    questions = load_wikiqa(tsv, work / "corpus")
+    settings = Settings(corpus_dir=work / "corpus", index_dir=work / "index", _env_file=None)
+    embedder = SentenceTransformerEmbedder(settings.model)
+    return WikiQAIndex(questions, settings, embedder, build_index(settings, embedder, full=full))
