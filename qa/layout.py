@@ -28,7 +28,11 @@ KEEP_VERSIONS = 3
 
 
 def new_version_id() -> str:
-    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + "-" + uuid.uuid4().hex[:8]
+    """Sorts by build time, to the microsecond, so pruning keeps the newest versions even
+    when several builds fall in one second."""
+    now = time.time_ns() // 1000
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 1_000_000))
+    return f"{stamp}.{now % 1_000_000:06d}-{uuid.uuid4().hex[:8]}"
 
 
 def versions_dir(index_dir: Path) -> Path:
