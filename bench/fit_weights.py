@@ -4,11 +4,11 @@ Every question is ranked by the current code; each candidate sentence keeps its 
 and whether it is a gold answer sentence. The weights are fitted listwise (a softmax over
 each answerable question's candidates, features standardised, L2-penalised), then checked
 by 5-fold cross-validation over questions with three different splits. Weights named with
---pin are held at the given value and the rest are fitted around them. The calibration
+--set are overridden after each fit (the cross-validation does the same). The calibration
 maps the best score to P(the top quote is right), counting unanswerable questions as wrong.
 
     .venv/bin/python bench/fit_weights.py [--tsv ../shared/bench/wikiqa-dev.tsv]
-        [--workdir DIR] [--pin lexical=2.0 ...] [--drop NAME ...]
+        [--workdir DIR] [--set lexical=2.0 ...] [--drop NAME ...]
 
 Prints the weights and calibration to paste into qa/extractor.py.
 """
@@ -51,12 +51,12 @@ def collect(tsv: Path, work: Path, names: list[str]) -> list[Question]:
     return out
 
 
-def fit(train: list[Question], pinned: np.ndarray, free: np.ndarray, l2: float) -> np.ndarray:
-    """Listwise softmax fit of the free weights; pinned ones stay as given."""
+def fit(train: list[Question], overrides: dict[int, float], l2: float) -> np.ndarray:
+    """Listwise softmax fit of every weight, then the overridden ones set as given."""
     lists = [q for q in train if q.labels.any()]
     stacked = np.vstack([q.features for q in lists])
     mu, sd = stacked.mean(0), stacked.std(0) + 1e-9
-    w = np.where(free, 0.0, pinned * sd)  # in standardised units
+    w = np.zeros(stacked.shape[1])  # in standardised units
     for _ in range(800):
         grad = np.zeros_like(w)
         for q in lists:
@@ -65,15 +65,20 @@ def fit(train: list[Question], pinned: np.ndarray, free: np.ndarray, l2: float) 
             p = np.exp(z - z.max())
             p /= p.sum()
             grad += (p - q.labels / q.labels.sum()) @ xs
-        w -= 0.5 * np.where(free, grad / len(lists) + l2 * w, 0.0)
-    return w / sd
+        w -= 0.5 * (grad / len(lists) + l2 * w)
+    w = w / sd
+    for i, value in overrides.items():
+        w[i] = value
+    return w
 
 
 def top1(questions: list[Question], w: np.ndarray) -> int:
     return sum(int(q.labels[np.argmax(q.features @ w)]) for q in questions if q.answerable)
 
 
-def cross_validate(qs: list[Question], pinned, free, l2: float, seeds=(0, 1, 2)) -> float:
+def cross_validate(
+    qs: list[Question], overrides: dict[int, float], l2: float, seeds=(0, 1, 2)
+) -> float:
     answerable = [q for q in qs if q.answerable]
     scores = []
     for seed in seeds:
@@ -82,46 +87,45 @@ def cross_validate(qs: list[Question], pinned, free, l2: float, seeds=(0, 1, 2))
         for k in range(5):
             test = set(order[k::5].tolist())
             train = [q for i, q in enumerate(answerable) if i not in test]
-            w = fit(train, pinned, free, l2)
+            w = fit(train, overrides, l2)
             right += top1([answerable[i] for i in test], w)
         scores.append(right / len(answerable))
     return float(np.mean(scores))
 
 
 def calibrate(qs: list[Question], w: np.ndarray) -> tuple[float, float]:
+    """Logistic regression of "top quote right" on the best score, by Newton's method."""
     best = np.array([np.max(q.features @ w) for q in qs])
     right = np.array([float(q.answerable and q.labels[np.argmax(q.features @ w)] > 0) for q in qs])
-    a, b = 1.0, -float(np.median(best))
-    for _ in range(20000):
-        p = 1.0 / (1.0 + np.exp(-(a * best + b)))
-        a -= 0.05 * np.mean((p - right) * best)
-        b -= 0.05 * np.mean(p - right)
-    return a, b
+    x = np.column_stack([best, np.ones_like(best)])
+    theta = np.zeros(2)
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-(x @ theta)))
+        hessian = (x * (p * (1 - p))[:, None]).T @ x
+        theta -= np.linalg.solve(hessian, x.T @ (p - right))
+    return float(theta[0]), float(theta[1])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tsv", type=Path, default=Path("../shared/bench/wikiqa-dev.tsv"))
     parser.add_argument("--workdir", type=Path, help="keep the corpus and index here")
-    parser.add_argument("--pin", action="append", default=[], help="NAME=VALUE, held fixed")
+    parser.add_argument("--set", action="append", default=[], help="NAME=VALUE after fitting")
     parser.add_argument("--drop", action="append", default=[], help="leave a feature out")
     parser.add_argument("--l2", type=float, default=0.01)
     args = parser.parse_args()
     names = [n for n in WEIGHTS if n not in args.drop]
-    pins = dict(p.split("=", 1) for p in args.pin)
-    pinned = np.array([float(pins.get(n, 0.0)) for n in names])
-    free = np.array([n not in pins for n in names])
+    given = dict(item.split("=", 1) for item in args.set)
+    overrides = {names.index(n): float(v) for n, v in given.items()}
     with tempfile.TemporaryDirectory(prefix="fit-") as tmp:
         qs = collect(args.tsv, args.workdir or Path(tmp), names)
     answerable = sum(q.answerable for q in qs)
     current = np.array([WEIGHTS[n] for n in names])
-    w = fit([q for q in qs if q.answerable], pinned, free, args.l2)
+    w = fit([q for q in qs if q.answerable], overrides, args.l2)
     print(f"{len(qs)} questions, {answerable} answerable")
     print(f"current weights: acc@1 {top1(qs, current) / answerable:.3f}")
     print(f"fitted weights:  acc@1 {top1(qs, w) / answerable:.3f} on the data they were fitted on")
-    print(
-        f"5-fold cross-validated acc@1 (3 splits): {cross_validate(qs, pinned, free, args.l2):.3f}"
-    )
+    print(f"5-fold cross-validated acc@1 (3 splits): {cross_validate(qs, overrides, args.l2):.3f}")
     print("WEIGHTS = {")
     for n, v in zip(names, w):
         print(f'    "{n}": {v:.3f},')
