@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,27 +145,27 @@ def pick(reader: VersionReader, ranked: list[ScoredSentence], limit: int) -> lis
     """Up to ``limit`` quotes from different places, close in score to the best.
 
     A picked sentence takes in its better-scoring neighbour when that one is within
-    ``PAIR_MARGIN``; a sentence already quoted is never quoted again, nor one that
-    repeats a chosen quote nearly word for word.
+    ``PAIR_MARGIN``. No sentence is quoted twice, nor one that repeats a quoted sentence
+    nearly word for word.
     """
     by_row = {cand.row: cand for cand in ranked}
     chosen: list[Pick] = []
     used: set[int] = set()
-    seen: list[frozenset[str]] = []
+    quoted: list[frozenset[str]] = []
+
+    def fresh(row: int) -> bool:
+        words = frozenset(_WORD.findall(reader.sentences[row].text.lower()))
+        return row not in used and all(_overlap(words, q) < NEAR_DUPLICATE for q in quoted)
+
     for cand in ranked:
         if len(chosen) >= limit or (chosen and cand.score < chosen[0].score - QUOTE_MARGIN):
             break
-        if cand.row in used:
+        if not fresh(cand.row):
             continue
-        rows = (cand.row,)
-        partner = _partner(reader, cand, by_row, used)
-        if partner is not None:
-            rows = tuple(sorted((cand.row, partner)))
-        words = frozenset(_WORD.findall(" ".join(reader.sentences[r].text for r in rows).lower()))
-        if any(_overlap(words, other) >= NEAR_DUPLICATE for other in seen):
-            continue
-        seen.append(words)
+        partner = _partner(reader, cand, by_row, fresh)
+        rows = (cand.row,) if partner is None else tuple(sorted((cand.row, partner)))
         used.update(rows)
+        quoted.extend(frozenset(_WORD.findall(reader.sentences[r].text.lower())) for r in rows)
         chosen.append(Pick(rows, cand.score))
     return chosen
 
@@ -177,16 +178,17 @@ def _partner(
     reader: VersionReader,
     cand: ScoredSentence,
     by_row: dict[int, ScoredSentence],
-    used: set[int],
+    fresh: Callable[[int], bool],
 ) -> int | None:
-    """The adjacent sentence of the same document that scores close enough to join."""
+    """The adjacent, not yet quoted sentence of the same document that scores close enough
+    to join."""
     document = reader.sentences[cand.row].document_id
     near = [
         by_row[row]
         for row in (cand.row - 1, cand.row + 1)
         if row in by_row
-        and row not in used
         and reader.sentences[row].document_id == document
+        and fresh(row)
         and by_row[row].score >= cand.score - PAIR_MARGIN
     ]
     return max(near, key=lambda n: n.score).row if near else None

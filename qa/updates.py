@@ -107,8 +107,7 @@ class DocumentWriter:
             try:
                 report = build_locked(self.settings, self.embedder)
             except BaseException:  # the corpus goes back to what the index says
-                if backup is not None:
-                    _restore(corpus / rel, backup)
+                _restore(corpus / rel, backup)
                 raise
             version = self._serve(report)
         title = indexed.title if indexed else PurePosixPath(rel).stem

@@ -108,3 +108,19 @@ def test_a_sentence_edited_by_a_word_is_a_near_duplicate_but_a_new_fact_is_not()
     picks = pick(reader, scored(r0=5.0, r1=4.9, r2=4.8), limit=3)
 
     assert [p.rows for p in picks] == [(0,), (2,)]
+
+
+def test_a_repeat_left_out_does_not_return_as_a_neighbour():
+    reader = table(
+        ("v1", ["The plant in Arequipa produced 40 tonnes of copper in the first quarter."]),
+        (
+            "v2",
+            [
+                "The plant in Arequipa produced 42 tonnes of copper in the first quarter.",
+                "Its new furnace came online in February and doubled the output.",
+            ],
+        ),
+    )
+    picks = pick(reader, scored(r0=5.0, r1=4.9, r2=4.7), limit=3)
+
+    assert [p.rows for p in picks] == [(0,), (2,)]
