@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from background import BackgroundServer
+
 BOT_USER_ID = "UQABOT"
 BOT_ID = "BQABOT"
 
@@ -36,7 +38,7 @@ class Scripted:
     headers: dict[str, str]
 
 
-class SlackStandIn:
+class SlackStandIn(BackgroundServer):
     """Start with ``start()``; ``url`` is the ``SLACK_API_URL`` to give the bot."""
 
     def __init__(self) -> None:
@@ -45,9 +47,9 @@ class SlackStandIn:
         self._scripts: dict[str, deque[Scripted]] = {}
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        server.daemon_threads = True
+        self.serve(server)
 
     @property
     def base(self) -> str:
@@ -60,14 +62,6 @@ class SlackStandIn:
 
     def response_url(self, name: str) -> str:
         return f"{self.base}/response/{name}"
-
-    def start(self) -> SlackStandIn:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def script(
         self,

@@ -8,10 +8,11 @@ import threading
 import time
 from typing import Any
 
+from background import BackgroundServer
 from websockets.sync.server import ServerConnection, serve
 
 
-class SocketStandIn:
+class SocketStandIn(BackgroundServer):
     """``url`` goes into the Web API stand-in's ``apps.connections.open`` answer."""
 
     def __init__(self) -> None:
@@ -19,21 +20,12 @@ class SocketStandIn:
         self.connected = threading.Event()
         self._outbox: queue.Queue[dict[str, Any]] = queue.Queue()
         self._lock = threading.Condition()
-        self._server = serve(self._handle, "127.0.0.1", 0)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.serve(serve(self._handle, "127.0.0.1", 0))
 
     @property
     def url(self) -> str:
         host, port = self._server.socket.getsockname()[:2]
         return f"ws://{host}:{port}/"
-
-    def start(self) -> SocketStandIn:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join(5)
 
     def send(self, envelope: dict[str, Any]) -> None:
         self._outbox.put(envelope)
