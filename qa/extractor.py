@@ -153,9 +153,11 @@ def pick(reader: VersionReader, ranked: list[ScoredSentence], limit: int) -> lis
     used: set[int] = set()
     quoted: list[frozenset[str]] = []
 
+    def words(row: int) -> frozenset[str]:
+        return frozenset(_WORD.findall(reader.sentences[row].text.lower()))
+
     def fresh(row: int) -> bool:
-        words = frozenset(_WORD.findall(reader.sentences[row].text.lower()))
-        return row not in used and all(_overlap(words, q) < NEAR_DUPLICATE for q in quoted)
+        return row not in used and all(_overlap(words(row), q) < NEAR_DUPLICATE for q in quoted)
 
     for cand in ranked:
         if len(chosen) >= limit or (chosen and cand.score < chosen[0].score - QUOTE_MARGIN):
@@ -165,7 +167,7 @@ def pick(reader: VersionReader, ranked: list[ScoredSentence], limit: int) -> lis
         partner = _partner(reader, cand, by_row, fresh)
         rows = (cand.row,) if partner is None else tuple(sorted((cand.row, partner)))
         used.update(rows)
-        quoted.extend(frozenset(_WORD.findall(reader.sentences[r].text.lower())) for r in rows)
+        quoted.extend(words(r) for r in rows)
         chosen.append(Pick(rows, cand.score))
     return chosen
 
