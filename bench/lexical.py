@@ -26,16 +26,19 @@ import bm25s
 import numpy as np
 from workspace import wikiqa_index
 
-from qa.lexical import analyze, fts_query
+from qa.lexical import analyze, chunk_terms
 from qa.retriever import CANDIDATES, fuse
 from qa.store import VersionReader
 
 Ranked = list[tuple[int, float]]
 
 
-def fts5(terms_by_chunk: list[list[str]]) -> tuple[Callable[[list[str]], Ranked], float]:
+def fts5(
+    reader: VersionReader, terms_by_chunk: list[list[str]]
+) -> tuple[Callable[[list[str]], Ranked], float]:
+    """Queries go to the index's own FTS5 table; an in-memory copy of it times the build."""
     started = time.perf_counter()
-    db = sqlite3.connect(":memory:", check_same_thread=False)
+    db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE fts USING fts5(terms, tokenize = 'unicode61')")
     with db:
         db.executemany(
@@ -43,18 +46,8 @@ def fts5(terms_by_chunk: list[list[str]]) -> tuple[Callable[[list[str]], Ranked]
             [(i, " ".join(t)) for i, t in enumerate(terms_by_chunk)],
         )
     built = time.perf_counter() - started
-
-    def search(terms: list[str]) -> Ranked:
-        query = fts_query(terms)
-        if not query:
-            return []
-        rows = db.execute(
-            "SELECT rowid, -bm25(fts) FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT ?",
-            (query, CANDIDATES),
-        )
-        return [(int(r), float(s)) for r, s in rows]
-
-    return search, built
+    db.close()
+    return (lambda terms: reader.lexical_search(terms, CANDIDATES)), built
 
 
 def bm25s_engine(terms_by_chunk: list[list[str]]) -> tuple[Callable[[list[str]], Ranked], float]:
@@ -95,8 +88,11 @@ def main() -> int:
         questions, embedder = wikiqa.questions, wikiqa.embedder
         reader = wikiqa.service().live.current()
         titles = {d.id: d.title for d in reader.documents.values()}
-        terms_by_chunk = [analyze(titles[c.document_id] + "\n" + c.text) for c in reader.chunks]
-        engines = {"SQLite FTS5": fts5(terms_by_chunk), "bm25s": bm25s_engine(terms_by_chunk)}
+        terms_by_chunk = [chunk_terms(titles[c.document_id], c.text) for c in reader.chunks]
+        engines = {
+            "SQLite FTS5": fts5(reader, terms_by_chunk),
+            "bm25s": bm25s_engine(terms_by_chunk),
+        }
         vectors = embedder.embed([q.question for q in questions])
         systems: dict[str, list[list[str]]] = {}
         query_ms: dict[str, list[float]] = {name: [] for name in engines}

@@ -57,6 +57,11 @@ def analyze(text: str) -> list[str]:
     return out
 
 
+def chunk_terms(title: str, text: str) -> list[str]:
+    """What the lexical index holds for a chunk: its document title's words and its own."""
+    return analyze(title + "\n" + text)
+
+
 def fts_query(terms: list[str]) -> str:
     """An FTS5 OR-query of the terms, each quoted so no term is read as syntax."""
     unique = list(dict.fromkeys(t for t in terms if t))

@@ -21,7 +21,7 @@ import numpy as np
 
 from qa import layout
 from qa.errors import IndexCorrupt, NoIndex
-from qa.lexical import analyze, fts_query, idf
+from qa.lexical import chunk_terms, fts_query, idf
 from qa.models import Chunk, Document, Sentence
 from qa.representation import SENTENCE_VIEWS
 
@@ -76,7 +76,7 @@ def write_version(folder: Path, data: IndexData, manifest: dict) -> dict:
         db.executemany(
             "INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)",
             [
-                (i, " ".join(analyze(titles[c.document_id] + "\n" + c.text)))
+                (i, " ".join(chunk_terms(titles[c.document_id], c.text)))
                 for i, c in enumerate(data.chunks)
             ],
         )
