@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -106,7 +107,9 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from qa.embedder import SentenceTransformerEmbedder
     from qa.indexer import build_index
 
-    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    embedder = SentenceTransformerEmbedder(
+        settings.model, settings.embed_batch_size, settings.torch_threads
+    )
     report = build_index(
         settings, embedder, full=args.full, progress=sys.stderr.isatty(), lock_timeout=args.wait
     )
@@ -132,12 +135,12 @@ def _print_report(report) -> None:
 
 
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
-    import threading
-
     from qa.embedder import SentenceTransformerEmbedder
     from qa.watcher import watch_corpus
 
-    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    embedder = SentenceTransformerEmbedder(
+        settings.model, settings.embed_batch_size, settings.torch_threads
+    )
     print(f"watching {settings.corpus_dir} (Ctrl-C to stop)", flush=True)
     for report in watch_corpus(settings, embedder, threading.Event(), args.debounce, args.wait):
         _print_report(report)
@@ -176,6 +179,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.getLogger("qa").setLevel(logging.INFO)
     service = AnswerService.from_settings(settings)
+    _recover_interrupted_write(settings, service)
+    # /healthz answers at once; /readyz only once the question model is loaded.
+    threading.Thread(target=service.embedder.warm, name="warm-up", daemon=True).start()
     service.live.watch(settings.reload_interval)
     handles = start_background_plugins(service, settings)
     try:
@@ -187,6 +193,23 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _recover_interrupted_write(settings: Settings, service) -> None:
+    """A document write killed half-way (see qa.journal) is indexed or removed now."""
+    from qa import journal
+    from qa.updates import DocumentWriter
+
+    if journal.pending(settings.index_dir) is None or not settings.corpus_dir.is_dir():
+        return
+    settled = DocumentWriter(settings, service.embedder, service.live).recover()
+    if settled is not None:
+        print(
+            f"an interrupted {settled.write.action} of {settled.write.path} was "
+            f"{settled.outcome}: {settled.detail}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from qa.embedder import SentenceTransformerEmbedder
     from qa.evaluation import evaluate, load_jsonl, load_wikiqa
@@ -195,7 +218,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     if not args.file.is_file():
         raise errors.InvalidDocument(f"no such question file: {args.file}")
-    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    embedder = SentenceTransformerEmbedder(
+        settings.model, settings.embed_batch_size, settings.torch_threads
+    )
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as tmp:
         if args.file.suffix.lower() == ".tsv":
             work = args.workdir or Path(tmp)

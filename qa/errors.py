@@ -35,6 +35,18 @@ class InvalidDocument(QAError):
     """An uploaded or loaded document cannot be used (bad type, no text, too big)."""
 
 
+class DocumentTooLarge(InvalidDocument):
+    """A document is over a size limit, before or after decompression (a PDF bomb)."""
+
+
+class DocumentExists(QAError):
+    """A new document would replace a different one with the same file name."""
+
+    def __init__(self, message: str, document_id: str) -> None:
+        super().__init__(message)
+        self.document_id = document_id
+
+
 class CorpusNotFound(QAError):
     """The corpus folder does not exist."""
 

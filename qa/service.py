@@ -44,7 +44,23 @@ class AnswerService:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AnswerService:
-        return cls(settings, SentenceTransformerEmbedder(settings.model, settings.embed_batch_size))
+        embedder = SentenceTransformerEmbedder(
+            settings.model, settings.embed_batch_size, settings.torch_threads
+        )
+        return cls(settings, embedder)
+
+    @property
+    def model_ready(self) -> bool:
+        """False while the question model is still loading (an embedder without that
+        notion, such as a test double, is always ready)."""
+        return getattr(self.embedder, "query_ready", True)
+
+    def embed_question(self, question: str) -> np.ndarray:
+        """The question's vector from the query model, never queued behind a build."""
+        embed_query = getattr(self.embedder, "embed_query", None)
+        if embed_query is not None:
+            return embed_query(question)
+        return self.embedder.embed([question])[0]
 
     @property
     def index_version(self) -> str | None:
@@ -54,6 +70,12 @@ class AnswerService:
         """Validate early, with the bad value's size in the message."""
         if not isinstance(question, str):
             raise InvalidQuestion("the question must be a string")
+        surrogate = next((ch for ch in question if unicodedata.category(ch) == "Cs"), None)
+        if surrogate is not None:  # JSON can carry "\ud800"; no tokenizer can read it
+            raise InvalidQuestion(
+                f"the question contains a lone surrogate (U+{ord(surrogate):04X}), which is "
+                "not text; send valid Unicode"
+            )
         cleaned = "".join(
             " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in question
         )
@@ -77,7 +99,7 @@ class AnswerService:
         """Every candidate sentence scored, best first, from one index version."""
         question = self.clean_question(question)
         reader = self.live.current()
-        vector = self.embedder.embed([question])[0]
+        vector = self.embed_question(question)
         terms = analyze(question)
         hits = retrieve(reader, vector, terms)
         rows, strength = extractor.candidate_rows(reader, hits, vector)
@@ -113,7 +135,7 @@ class AnswerService:
         query = self.clean_question(query)
         k = self._top_k(top_k)
         reader = self.live.current()
-        vector = self.embedder.embed([query])[0]
+        vector = self.embed_question(query)
         hits = retrieve(reader, vector, analyze(query))
         return reader.version, [self._chunk_quote(reader, h.row, h.score) for h in hits[:k]]
 

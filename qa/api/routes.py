@@ -11,11 +11,7 @@ from qa.api.errors import error_response
 from qa.service import AnswerService
 
 router = APIRouter()
-_ERRORS = {
-    401: {"model": schemas.ErrorResponse},
-    422: {"model": schemas.ErrorResponse},
-    503: {"model": schemas.ErrorResponse},
-}
+_ERRORS = schemas.error_responses(400, 401, 413, 422, 503)
 
 
 def _service(request: Request) -> AnswerService:
@@ -45,7 +41,7 @@ def search(body: schemas.SearchRequest, request: Request) -> schemas.SearchRespo
 
 @router.get(
     "/documents", response_model=schemas.DocumentList, dependencies=[Depends(require_read)],
-    responses=_ERRORS,
+    responses=schemas.error_responses(401, 503),
 )  # fmt: skip
 def documents(request: Request) -> schemas.DocumentList:
     version, infos = _service(request).documents()
@@ -55,8 +51,8 @@ def documents(request: Request) -> schemas.DocumentList:
 
 
 @router.get(
-    "/documents/{document_id}", response_model=schemas.DocumentDetail,
-    dependencies=[Depends(require_read)], responses={404: {"model": schemas.ErrorResponse}},
+    "/documents/{document_id}", response_model=schemas.DocumentDetail, operation_id="get_document",
+    dependencies=[Depends(require_read)], responses=schemas.error_responses(401, 404, 503),
 )  # fmt: skip
 def document(document_id: str, request: Request) -> schemas.DocumentDetail:
     """One document with its full extracted text, so anyone can check a quote's span."""
@@ -70,10 +66,17 @@ def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"model": schemas.ErrorResponse}})
+@router.get("/readyz", responses=schemas.error_responses(503))
 def readyz(request: Request):
-    """Ready when an index is loaded: its version and counts; 503 with the reason otherwise."""
-    live = _service(request).live
+    """Ready when the question model and an index are loaded: the index version and counts;
+    503 with the reason otherwise."""
+    service = _service(request)
+    live = service.live
+    if not service.model_ready:
+        return error_response(
+            503, "warming_up", "the embedding model is still loading",
+            "retry in a few seconds; the first answers follow at full speed",
+        )  # fmt: skip
     try:
         reader = live.current()
     except Exception as exc:  # NoIndex and friends: not ready, say why

@@ -6,15 +6,24 @@ from pydantic import BaseModel, Field
 
 from qa.models import Answer, Document, DocumentInfo, DocumentRef, Quote
 
+# Declared in the schema only: the service checks them with messages that say what is
+# wrong (empty after removing control characters, over the configured limits).
+_TEXT = {"minLength": 1, "pattern": r"\S"}
+_TOP_K = {"minimum": 1}
+
 
 class AskRequest(BaseModel):
-    question: str = Field(..., description="the question, plain text")
-    top_k: int | None = Field(None, description="how many passages to return")
+    question: str = Field(..., description="the question, plain text", json_schema_extra=_TEXT)
+    top_k: int | None = Field(
+        None, description="how many passages to return", json_schema_extra=_TOP_K
+    )
 
 
 class SearchRequest(BaseModel):
-    query: str
-    top_k: int | None = None
+    query: str = Field(..., description="what to look for, plain text", json_schema_extra=_TEXT)
+    top_k: int | None = Field(
+        None, description="how many passages to return", json_schema_extra=_TOP_K
+    )
 
 
 class DocumentOut(BaseModel):
@@ -70,10 +79,16 @@ class ErrorBody(BaseModel):
     code: str
     message: str
     hint: str | None = None
+    document_id: str | None = Field(None, description="409 document_exists: the document")
 
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+def error_responses(*statuses: int) -> dict:
+    """OpenAPI ``responses`` for the error statuses a route can answer, all in one shape."""
+    return {status: {"model": ErrorResponse} for status in statuses}
 
 
 def document_out(ref: DocumentRef) -> DocumentOut:

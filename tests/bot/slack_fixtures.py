@@ -25,6 +25,7 @@ from qa.settings import Settings
 __all__ = ["built_index", "live_bot", "real_service", "standin"]
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+ARTICLE = "peru-multidimensional-challenge-part-2.txt"
 
 
 def bot_settings(standin: SlackStandIn, index_dir: Path, **extra) -> Settings:
@@ -62,7 +63,9 @@ def _build(tmp_path_factory: pytest.TempPathFactory):
     from qa.indexer import build_index
 
     root = tmp_path_factory.mktemp("slack-index")
-    shutil.copytree(CORPUS, root / "corpus")
+    # The shipped article only, copied: never whatever else a user keeps in corpus/.
+    (root / "corpus").mkdir()
+    shutil.copy2(CORPUS / ARTICLE, root / "corpus" / ARTICLE)
     settings = Settings(_env_file=None, corpus_dir=root / "corpus", index_dir=root / "index")
     embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
     build_index(settings, embedder)

@@ -78,7 +78,7 @@ def test_uploaded_file_is_answerable_when_the_call_returns(api):
     assert ready["index_version"] == body["index_version"] and ready["documents"] == 4
 
 
-def test_json_document_becomes_markdown_and_can_be_replaced(api):
+def test_json_document_becomes_markdown_and_is_replaced_only_by_put(api):
     doc = {"title": "Office hours", "text": "The office opens at 8 am on weekdays.",
            "url": "https://wiki.example.com/office"}  # fmt: skip
     first = api.post("/documents", json=doc)
@@ -88,8 +88,14 @@ def test_json_document_becomes_markdown_and_can_be_replaced(api):
     saved = (api.settings.corpus_dir / "office-hours.md").read_text()
     assert saved.startswith("---\ntitle: Office hours\nurl: https://wiki.example.com/office\n---")
 
-    second = api.post("/documents", json=dict(doc, text="The office opens at 10 am on weekdays."))
-    assert second.status_code == 201 and second.json()["action"] == "replaced"
+    newer = dict(doc, text="The office opens at 10 am on weekdays.")
+    clash = api.post("/documents", json=newer)
+    assert clash.status_code == 409 and clash.json()["error"]["code"] == "document_exists"
+    assert clash.json()["error"]["document_id"] == body["id"]
+    assert "8 am" in (api.settings.corpus_dir / "office-hours.md").read_text()
+
+    second = httpx.put(f"{api.url}/documents/{body['id']}", json=newer, headers=KEY, timeout=60)
+    assert second.status_code == 200 and second.json()["action"] == "replaced"
     assert second.json()["id"] == body["id"]
     answer = api.ask("When does the office open?")
     quotes = " ".join(q["text"] for q in answer["quotes"])

@@ -48,7 +48,11 @@ def test_a_failed_replace_restores_the_old_text(writer, failing_build):
     before = corpus_state(writer)
 
     with pytest.raises(OSError):
-        writer.put_file("bread.md", b"# Bread\n\nA new text about rye bread and its crust.\n")
+        writer.replace_file(
+            document_id("bread.md"),
+            "bread.md",
+            b"# Bread\n\nA new text about rye bread and its crust.\n",
+        )
 
     assert corpus_state(writer) == before
     assert before["bread.md"] == DOCS["bread.md"].encode()
@@ -58,7 +62,7 @@ def test_a_failed_add_leaves_no_file_behind(writer, failing_build):
     before = corpus_state(writer)
 
     with pytest.raises(OSError):
-        writer.put_file("notes/otters.txt", b"Sea otters crack clams with stones.\n")
+        writer.add_file("otters.txt", b"Sea otters crack clams with stones.\n")
 
     assert corpus_state(writer) == before
 
@@ -66,5 +70,5 @@ def test_a_failed_add_leaves_no_file_behind(writer, failing_build):
 def test_the_lock_wait_comes_from_the_settings(writer):
     assert writer.lock_timeout == writer.settings.write_lock_wait == 0.3
     with layout.writer_lock(writer.settings.index_dir), pytest.raises(IndexBusy):
-        writer.put_file("otters.txt", b"Sea otters crack clams with stones.\n")
+        writer.add_file("otters.txt", b"Sea otters crack clams with stones.\n")
     assert not (writer.settings.corpus_dir / "otters.txt").exists()
