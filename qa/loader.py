@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.errors import CorpusNotFound, InvalidDocument
+from qa.errors import CorpusNotFound, DocumentTooLarge, InvalidDocument
 from qa.htmltext import html_to_text
 from qa.models import Document
 
@@ -19,6 +19,7 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 _FRONT_MATTER = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n", re.S)
 _MD_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 _MAX_TITLE_LINE = 200
+MAX_PDF_TEXT_CHARS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -144,10 +145,13 @@ def _markdown(raw: str) -> tuple[str, str, str]:
 
 
 def _pdf_text(data: bytes) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Text per page. pypdf stops a stream that inflates past its limit (a PDF bomb);
+    that, and text beyond MAX_PDF_TEXT_CHARS, is DocumentTooLarge; any other failure of
+    the parser on hostile bytes is an unreadable PDF, never an unexpected error."""
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -157,6 +161,18 @@ def _pdf_text(data: bytes) -> tuple[str, tuple[tuple[int, int], ...]]:
             pages.append((number, offset))
             parts.append(text)
             offset += len(text) + 2
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise InvalidDocument(f"unreadable PDF: {exc}") from exc
+            if offset > MAX_PDF_TEXT_CHARS:
+                raise DocumentTooLarge(
+                    f"the PDF holds more than {MAX_PDF_TEXT_CHARS:,} characters of text "
+                    f"(by page {number}); split it into smaller files"
+                )
+    except LimitReachedError as exc:
+        raise DocumentTooLarge(
+            f"the PDF's compressed content expands beyond the reader's limit ({exc}); "
+            "it is refused as a likely decompression bomb"
+        ) from exc
+    except DocumentTooLarge:
+        raise
+    except Exception as exc:  # pypdf on hostile input can raise anything (RecursionError too)
+        raise InvalidDocument(f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
     return "\n\n".join(parts), tuple(pages)

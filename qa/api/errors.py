@@ -97,12 +97,33 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 
 def install(app: FastAPI) -> None:
-    async def _handle(_: Request, exc: Exception) -> JSONResponse:
+    async def _handle(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, HTTPException) and exc.status_code == 405:
+            # Starlette names only the first route on the path; list every method it has.
+            exc = HTTPException(405, exc.detail, {"Allow": _allowed(request)})
         return translate(exc)
 
     for kind in (errors.QAError, RequestValidationError, HTTPException):
         app.add_exception_handler(kind, _handle)
     app.add_middleware(CatchAll)
+
+
+def _allowed(request: Request) -> str:
+    methods = _methods(request.app.router.routes, request.url.path)
+    methods.discard("HEAD")
+    return ", ".join(sorted(methods))
+
+
+def _methods(routes, path: str) -> set[str]:
+    """Every method some route answers on ``path`` (included routers searched too)."""
+    found: set[str] = set()
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            found |= _methods(included.routes, path)
+        elif getattr(route, "methods", None) and route.path_regex.match(path):
+            found |= set(route.methods)
+    return found
 
 
 class CatchAll:
