@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 
 from qa.models import Answer, Document, DocumentInfo, DocumentRef, Quote
@@ -71,7 +73,9 @@ class DocumentDetail(DocumentOut):
     path: str
     text: str
     content_hash: str
-    pages: list[tuple[int, int]] = []
+    pages: list[Annotated[list[int], Field(min_length=2, max_length=2)]] = Field(
+        [], description="[page number, offset of its first character] for each PDF page"
+    )
     index_version: str
 
 
@@ -123,6 +127,6 @@ def summary_out(info: DocumentInfo) -> DocumentSummary:
 def detail_out(document: Document, version: str) -> DocumentDetail:
     return DocumentDetail(
         id=document.id, title=document.title, source=document.source, path=document.path,
-        text=document.text, content_hash=document.content_hash, pages=list(document.pages),
+        text=document.text, content_hash=document.content_hash, pages=[list(p) for p in document.pages],
         index_version=version,
     )  # fmt: skip
