@@ -122,3 +122,14 @@ def test_empty_question_exits_2(tmp_path, question):
 
     assert result.returncode == 2
     assert "empty" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "1"], ["index"]])
+def test_an_empty_api_key_stops_every_command_with_exit_code_2(tmp_path, command):
+    (tmp_path / ".env").write_text("QA_API_KEY=\n")  # as `QA_API_KEY=` in the environment
+
+    done = run_qa(*command, cwd=tmp_path)
+
+    assert done.returncode == 2, done.stderr
+    assert "api_key" in done.stderr and "set but empty" in done.stderr
+    assert not (tmp_path / "index").exists()

@@ -71,7 +71,7 @@ def test_concurrent_callers_are_served_in_fewer_model_calls():
     for t in others:
         t.start()
     deadline = time.monotonic() + 10
-    while batcher._queue.qsize() < len(texts) and time.monotonic() < deadline:
+    while batcher.queued() < len(texts) and time.monotonic() < deadline:
         time.sleep(0.01)
     release.set()
     for t in [first, *others]:

@@ -1,0 +1,301 @@
+"""POST /ask under load, before and after the hardening, measured in one run (loopback only).
+
+Both servers are real `qa serve` processes on 127.0.0.1 over copies of one index of the
+shipped article: "before" runs the code of ``--baseline-rev`` (extracted with
+`git archive` into a temp folder), "after" the code of this checkout with its defaults.
+Each round, for each variant in turn:
+
+  throughput  --clients concurrent clients (default 32), --per-client requests each
+  upload      sequential /ask while a ~67 KB document is uploaded and embedded
+  busy        --busy-requests sequential /ask beside --busy CPU-bound processes (default 4)
+
+Every number is client-side wall time. Rounds alternate the variants so that both see the
+same machine; the summary gives the median over rounds and the after/before ratio.
+
+    .venv/bin/python bench/load.py [--rounds 3] [--baseline-rev f0e3205]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+ARTICLE = "peru-multidimensional-challenge-part-2.txt"
+SQUAD = REPO.parent / "shared" / "bench" / "squad-train-fragments.jsonl"
+BASELINE_REV = "f0e3205"  # the last commit before the hardening (issue 12)
+KEY = "bench-key"
+QUESTIONS = [
+    "How many hectares of coca were under cultivation in 2019?",
+    "Where did the October 2020 operation against illegal mining take place?",
+    "Who leads DEVIDA?",
+    "When did Congress remove President Martin Vizcarra?",
+    "Where is coca production in Peru principally concentrated?",
+    "How many riverboats has the Peruvian Navy deployed?",
+    "What is the capital of Australia?",
+]
+TARGETS = {"throughput_rps": 54.0, "upload_p99_ms": 300.0, "busy_p95_ms": 60.0}
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def documents(size: int, count: int) -> list[str]:
+    """``count`` distinct texts of about ``size`` bytes from SQuAD paragraphs (never cached)."""
+    seen, texts, current = set(), [], []
+    for line in SQUAD.read_text(encoding="utf-8").splitlines():
+        context = json.loads(line)["context"]
+        if context in seen:
+            continue
+        seen.add(context)
+        current.append(context)
+        if sum(len(c.encode()) + 2 for c in current) >= size:
+            texts.append("\n\n".join(current))
+            current = []
+            if len(texts) == count:
+                return texts
+    raise SystemExit(f"{SQUAD} holds fewer than {count} documents of {size} bytes")
+
+
+class Server:
+    """`qa serve` in a child process on a free loopback port; stopped by its own pid."""
+
+    def __init__(self, code: Path, root: Path, env: dict[str, str]) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = ["serve", "--host", "127.0.0.1", "--port", str(self.port),
+                "--index", str(root / "index"), "--corpus", str(root / "corpus")]  # fmt: skip
+        script = f"import sys; sys.path.insert(0, {str(code)!r}); from qa.cli import main; " \
+                 f"sys.exit(main({args!r}))"  # fmt: skip
+        self.log = (root / "server.log").open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", script], env=env, cwd=root, stdout=self.log, stderr=self.log
+        )
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if httpx.get(self.url + "/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"server did not start; see {root / 'server.log'}")
+            time.sleep(0.2)
+        with httpx.Client(base_url=self.url, timeout=60) as client:  # warm: model, caches
+            for question in QUESTIONS * 3:
+                client.post("/ask", json={"question": question}).raise_for_status()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def throughput(url: str, clients: int, per_client: int) -> dict:
+    async def run() -> tuple[float, list[float], int]:
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        latencies, failures = [], 0
+        async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as client:
+
+            async def worker(offset: int) -> None:
+                nonlocal failures
+                for i in range(per_client):
+                    question = QUESTIONS[(offset + i) % len(QUESTIONS)]
+                    started = time.perf_counter()
+                    response = await client.post("/ask", json={"question": question})
+                    latencies.append((time.perf_counter() - started) * 1000)
+                    failures += response.status_code != 200
+
+            started = time.perf_counter()
+            await asyncio.gather(*(worker(i) for i in range(clients)))
+            return time.perf_counter() - started, latencies, failures
+
+    seconds, latencies, failures = asyncio.run(run())
+    return {
+        "requests": len(latencies),
+        "rps": round(len(latencies) / seconds, 1),
+        "median_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "failed": failures,
+    }
+
+
+def sequential(client: httpx.Client, count: int | None, until: threading.Event | None) -> dict:
+    latencies, failures, i = [], 0, 0
+    while (count is not None and i < count) or (until is not None and not until.is_set()):
+        started = time.perf_counter()
+        response = client.post("/ask", json={"question": QUESTIONS[i % len(QUESTIONS)]})
+        latencies.append((time.perf_counter() - started) * 1000)
+        failures += response.status_code != 200
+        i += 1
+    return {
+        "requests": len(latencies),
+        "median_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "p99_ms": round(percentile(latencies, 0.99), 1),
+        "max_ms": round(max(latencies), 1),
+        "over_100ms": sum(v > 100 for v in latencies),
+        "failed": failures,
+    }
+
+
+def during_upload(url: str, text: str, title: str) -> dict:
+    done, result = threading.Event(), {}
+
+    def upload() -> None:
+        started = time.perf_counter()
+        response = httpx.post(
+            url + "/documents", json={"title": title, "text": text},
+            headers={"X-API-Key": KEY}, timeout=600,
+        )  # fmt: skip
+        result.update(status=response.status_code, seconds=round(time.perf_counter() - started, 1))
+        done.set()
+
+    thread = threading.Thread(target=upload)
+    with httpx.Client(base_url=url, timeout=120) as client:
+        thread.start()
+        asks = sequential(client, None, done)
+    thread.join()
+    return {**asks, "upload_status": result["status"], "upload_seconds": result["seconds"]}
+
+
+def beside_busy(url: str, busy: int, count: int) -> dict:
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)]
+    try:
+        time.sleep(1.0)
+        with httpx.Client(base_url=url, timeout=120) as client:
+            return sequential(client, count, None)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def baseline_code(rev: str, into: Path) -> Path:
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", rev, "qa"], check=True, capture_output=True
+    ).stdout
+    into.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline-rev", default=BASELINE_REV)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--per-client", type=int, default=15)
+    parser.add_argument("--busy", type=int, default=4)
+    parser.add_argument("--busy-requests", type=int, default=40)
+    parser.add_argument("--upload-bytes", type=int, default=67_000)
+    parser.add_argument("--out", type=Path, help="also write every measurement as JSON here")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(REPO))
+    from qa.embedder import SentenceTransformerEmbedder
+    from qa.indexer import build_index
+    from qa.settings import Settings
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_", "OMP_"))}
+    env.update(QA_API_KEY=KEY, QA_WRITE_LOCK_WAIT="600")
+    variants = ["before", "after"]
+    texts = iter(documents(args.upload_bytes, args.rounds * len(variants)))
+    results: dict[str, list[dict]] = {v: [] for v in variants}
+    with tempfile.TemporaryDirectory(prefix="qa-load-") as tmp:
+        tmp = Path(tmp)
+        code = {"before": baseline_code(args.baseline_rev, tmp / "before-code"), "after": REPO}
+        seed = tmp / "seed"
+        (seed / "corpus").mkdir(parents=True)
+        shutil.copy2(REPO / "corpus" / ARTICLE, seed / "corpus" / ARTICLE)
+        settings = Settings(_env_file=None, corpus_dir=seed / "corpus", index_dir=seed / "index")
+        build_index(settings, SentenceTransformerEmbedder())
+        for round_ in range(1, args.rounds + 1):
+            for variant in variants if round_ % 2 else variants[::-1]:
+                root = tmp / f"{variant}-{round_}"
+                shutil.copytree(seed, root)
+                server = Server(code[variant], root, env)
+                try:
+                    row = {
+                        "throughput": throughput(server.url, args.clients, args.per_client),
+                        "upload": during_upload(server.url, next(texts), f"Load {round_}"),
+                        "busy": beside_busy(server.url, args.busy, args.busy_requests),
+                    }
+                finally:
+                    server.stop()
+                results[variant].append(row)
+                t, u, b = row["throughput"], row["upload"], row["busy"]
+                print(
+                    f"round {round_} {variant:6} | {args.clients} clients: {t['rps']:6.1f} req/s "
+                    f"(median {t['median_ms']:.0f} ms, {t['failed']} failed) | during a "
+                    f"{args.upload_bytes // 1000} KB upload ({u['upload_seconds']} s, "
+                    f"{u['upload_status']}): {u['requests']} asks, p95 {u['p95_ms']:.0f} ms, "
+                    f"p99 {u['p99_ms']:.0f} ms, max {u['max_ms']:.0f} ms, {u['over_100ms']} over "
+                    f"100 ms | beside {args.busy} busy: median {b['median_ms']:.1f} ms, "
+                    f"p95 {b['p95_ms']:.1f} ms",
+                    flush=True,
+                )
+
+    def med(variant: str, part: str, key: str) -> float:
+        return statistics.median(r[part][key] for r in results[variant])
+
+    summary = {}
+    for label, part, key in [("throughput_rps", "throughput", "rps"),
+                             ("upload_p99_ms", "upload", "p99_ms"),
+                             ("busy_p95_ms", "busy", "p95_ms"),
+                             ("busy_median_ms", "busy", "median_ms")]:  # fmt: skip
+        before, after = med("before", part, key), med("after", part, key)
+        summary[label] = {"before": before, "after": after, "ratio": round(after / before, 2)}
+    print(f"\nmedians over {args.rounds} rounds (after/before ratio):")
+    for label, row in summary.items():
+        target = TARGETS.get(label)
+        met = ""
+        if target is not None:
+            ok = row["after"] >= target if label == "throughput_rps" else row["after"] < target
+            met = f"  target {'>=' if label == 'throughput_rps' else '<'} {target:g}: " \
+                  f"{'met' if ok else 'NOT met'}"  # fmt: skip
+        print(f"  {label:15} before {row['before']:8.1f}  after {row['after']:8.1f}  "
+              f"ratio {row['ratio']:5.2f}{met}")  # fmt: skip
+    every = {
+        "upload_p99_ms": all(r["upload"]["p99_ms"] < 300 for r in results["after"]),
+        "busy_p95_ms": all(r["busy"]["p95_ms"] < 60 for r in results["after"]),
+    }
+    print(f"  after, in every round: upload p99 < 300 ms: {every['upload_p99_ms']}; "
+          f"busy p95 < 60 ms: {every['busy_p95_ms']}")  # fmt: skip
+    command = shlex.join([".venv/bin/python", "bench/load.py", *(argv or sys.argv[1:])])
+    print(f"reproduce: cd {REPO} && {command}")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"rounds": results, "summary": summary,
+                                        "command": command}, indent=2) + "\n")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    # A SIGTERM (a `timeout`) unwinds like Ctrl-C, so the servers and busy processes this
+    # run started are stopped by their pids on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    sys.exit(main())
