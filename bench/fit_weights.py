@@ -10,7 +10,7 @@ maps the best score to P(the top quote is right), counting unanswerable question
     .venv/bin/python bench/fit_weights.py [--tsv ../shared/bench/wikiqa-dev.tsv]
         [--workdir DIR] [--set lexical=2.0 ...] [--drop NAME ...]
 
-Prints the weights and calibration to paste into qa/extractor.py.
+Prints the weights and calibration to paste into qa/answer/ranker.py.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 from workspace import wikiqa_index
 
-from qa.evaluation import matches
-from qa.extractor import WEIGHTS
+from qa.answer.ranker import WEIGHTS
+from qa.evaluation.metrics import matches
 
 
 @dataclass

@@ -22,11 +22,12 @@ from pathlib import Path
 
 import httpx
 
+from qa.answer.service import AnswerService
 from qa.api.app import create_app
-from qa.embedder import SentenceTransformerEmbedder
-from qa.evaluation import latency_summary, load_wikiqa
-from qa.indexer import build_index
-from qa.service import AnswerService
+from qa.evaluation.datasets import load_wikiqa
+from qa.evaluation.metrics import latency_summary
+from qa.index.build import build_index
+from qa.index.embedder import SentenceTransformerEmbedder
 from qa.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]

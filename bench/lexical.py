@@ -1,8 +1,8 @@
 """Which lexical engine: SQLite FTS5 (what the index uses) against bm25s, on WikiQA dev.
 
 Both engines see the same chunks with the same analysed terms (title + chunk text through
-qa.lexical.analyze) and the same questions. For each engine alone, dense alone, and each
-engine fused with dense by reciprocal rank (as qa.retriever does), it prints document
+qa.index.lexical.analyze) and the same questions. For each engine alone, dense alone, and each
+engine fused with dense by reciprocal rank (as qa.answer.retriever does), it prints document
 hit@1, hit@5 and MRR over all questions (every WikiQA question names its document), the
 median time per query, and the time to (re)build the lexical index over every chunk.
 
@@ -26,9 +26,9 @@ import bm25s
 import numpy as np
 from workspace import wikiqa_index
 
-from qa.lexical import analyze, chunk_terms
-from qa.retriever import CANDIDATES, fuse
-from qa.store import VersionReader
+from qa.answer.retriever import CANDIDATES, fuse
+from qa.index.lexical import analyze, chunk_terms
+from qa.index.store import VersionReader
 
 Ranked = list[tuple[int, float]]
 

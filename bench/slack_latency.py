@@ -120,9 +120,9 @@ def main() -> int:
     parser.add_argument("--index", type=Path, help="an existing index (default: build one)")
     args = parser.parse_args()
 
-    from qa.embedder import SentenceTransformerEmbedder
-    from qa.indexer import build_index
-    from qa.service import AnswerService
+    from qa.answer.service import AnswerService
+    from qa.index.build import build_index
+    from qa.index.embedder import SentenceTransformerEmbedder
 
     with tempfile.TemporaryDirectory(prefix="qa-slack-bench-") as tmp:
         work = Path(tmp)

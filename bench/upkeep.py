@@ -20,11 +20,11 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from qa.answer.service import AnswerService
 from qa.api.app import create_app
-from qa.embedder import SentenceTransformerEmbedder
-from qa.evaluation import load_wikiqa
-from qa.indexer import build_index
-from qa.service import AnswerService
+from qa.evaluation.datasets import load_wikiqa
+from qa.index.build import build_index
+from qa.index.embedder import SentenceTransformerEmbedder
 from qa.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.embedder import SentenceTransformerEmbedder
-from qa.evaluation import EvalQuestion, load_wikiqa
-from qa.indexer import BuildReport, build_index
-from qa.service import AnswerService
+from qa.answer.service import AnswerService
+from qa.evaluation.datasets import EvalQuestion, load_wikiqa
+from qa.index.build import BuildReport, build_index
+from qa.index.embedder import SentenceTransformerEmbedder
 from qa.settings import Settings
 
 

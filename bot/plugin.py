@@ -85,7 +85,7 @@ def run_slack(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    from qa.service import AnswerService
+    from qa.answer.service import AnswerService
 
     logging.getLogger("bot").setLevel(logging.INFO)
     service = AnswerService.from_settings(settings)

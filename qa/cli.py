@@ -103,8 +103,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.embedder import SentenceTransformerEmbedder
-    from qa.indexer import build_index
+    from qa.index.build import build_index
+    from qa.index.embedder import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
     report = build_index(
@@ -134,8 +134,8 @@ def _print_report(report) -> None:
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     import threading
 
-    from qa.embedder import SentenceTransformerEmbedder
-    from qa.watcher import watch_corpus
+    from qa.index.embedder import SentenceTransformerEmbedder
+    from qa.index.watcher import watch_corpus
 
     embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
     print(f"watching {settings.corpus_dir} (Ctrl-C to stop)", flush=True)
@@ -145,8 +145,8 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.answer.service import AnswerService
     from qa.api.schemas import answer_out
-    from qa.service import AnswerService
 
     service = AnswerService.from_settings(settings)
     answer = service.ask(args.question, args.top_k)
@@ -170,9 +170,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from qa.answer.service import AnswerService
     from qa.api.app import create_app
     from qa.plugins import start_background_plugins
-    from qa.service import AnswerService
 
     logging.getLogger("qa").setLevel(logging.INFO)
     service = AnswerService.from_settings(settings)
@@ -188,10 +188,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.embedder import SentenceTransformerEmbedder
-    from qa.evaluation import evaluate, load_jsonl, load_wikiqa
-    from qa.indexer import build_index
-    from qa.service import AnswerService
+    from qa.answer.service import AnswerService
+    from qa.evaluation.datasets import load_jsonl, load_wikiqa
+    from qa.evaluation.metrics import evaluate
+    from qa.evaluation.report import reliability_table, threshold_table
+    from qa.index.build import build_index
+    from qa.index.embedder import SentenceTransformerEmbedder
 
     if not args.file.is_file():
         raise errors.InvalidDocument(f"no such question file: {args.file}")
@@ -216,16 +218,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.report:
         report.write(args.report)
     print(json.dumps(report.summary(), indent=2))
-    print("threshold  coverage  precision  answerable_correct  unanswerable_answered")
     default = settings.min_confidence
     thresholds = sorted({0.0, default, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9})
-    for row in report.curve(thresholds):
-        mark = "  <- QA_MIN_CONFIDENCE" if row["threshold"] == default else ""
-        print(f"{row['threshold']:9.2f}  {row['coverage']:8.3f}  {row['precision'] or 0:9.3f}  "
-              f"{row['answerable_correct']:18.3f}  {row['unanswerable_answered']:21d}{mark}")  # fmt: skip
-    print("confidence band  questions  mean confidence  top quote right")
-    for row in report.reliability([0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 1.01]):
-        lo, hi = row["band"]
-        print(f"{lo:6.2f}-{min(hi, 1.0):4.2f}  {row['questions']:11d}  "
-              f"{row['mean_confidence']:15.3f}  {row['right']:15.3f}")  # fmt: skip
+    print("\n".join(threshold_table(report, thresholds, default)))
+    print("\n".join(reliability_table(report)))
     return 0

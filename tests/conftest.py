@@ -28,7 +28,7 @@ def make_settings(corpus_dir: Path, index_dir: Path, **extra) -> Settings:
 @pytest.fixture(scope="session")
 def embedder():
     """The real bundled all-MiniLM-L6-v2, loaded once for the whole session."""
-    from qa.embedder import SentenceTransformerEmbedder
+    from qa.index.embedder import SentenceTransformerEmbedder
 
     model = SentenceTransformerEmbedder()
     assert model.dimensions == 384  # loads it now, so no single test pays for it
@@ -38,7 +38,7 @@ def embedder():
 @pytest.fixture(scope="session")
 def shipped_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Settings:
     """Settings whose index (in a temp folder) holds the shipped corpus, built once."""
-    from qa.indexer import build_index
+    from qa.index.build import build_index
 
     settings = make_settings(SHIPPED_CORPUS, tmp_path_factory.mktemp("shipped") / "index")
     report = build_index(settings, embedder)
@@ -49,7 +49,7 @@ def shipped_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Setting
 @pytest.fixture(scope="session")
 def service(shipped_index: Settings, embedder):
     """The real AnswerService over the shipped-corpus index."""
-    from qa.service import AnswerService
+    from qa.answer.service import AnswerService
 
     return AnswerService(shipped_index, embedder)
 

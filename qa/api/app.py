@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from qa import __version__
+from qa.answer.service import AnswerService
 from qa.api import documents_write, errors, routes
 from qa.api.limits import BodySizeLimit
+from qa.index.updates import DocumentWriter
 from qa.plugins import mount_http_plugins
-from qa.service import AnswerService
 from qa.settings import Settings
-from qa.updates import DocumentWriter
 
 
 def create_app(settings: Settings, service: AnswerService, plugins: bool = True) -> FastAPI:

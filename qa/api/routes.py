@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from qa.answer.service import AnswerService
 from qa.api import schemas
 from qa.api.auth import require_read
 from qa.api.errors import error_response
-from qa.service import AnswerService
 
 router = APIRouter()
 _ERRORS = {

@@ -58,8 +58,8 @@ def built_index(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _build(tmp_path_factory: pytest.TempPathFactory):
-    from qa.embedder import SentenceTransformerEmbedder
-    from qa.indexer import build_index
+    from qa.index.build import build_index
+    from qa.index.embedder import SentenceTransformerEmbedder
 
     root = tmp_path_factory.mktemp("slack-index")
     shutil.copytree(CORPUS, root / "corpus")
@@ -71,7 +71,7 @@ def _build(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def real_service(built_index):
-    from qa.service import AnswerService
+    from qa.answer.service import AnswerService
 
     if "service" not in _session:
         settings, embedder = built_index

@@ -10,11 +10,11 @@ import httpx
 import pytest
 from upkeep_support import make_settings
 
-from qa import layout
+from qa.answer.service import AnswerService
 from qa.api.app import create_app
-from qa.indexer import build_index
-from qa.loader import document_id
-from qa.service import AnswerService
+from qa.corpus.loader import document_id
+from qa.index import layout
+from qa.index.build import build_index
 from qa.settings import Settings
 
 KEY = {"X-API-Key": "write-secret"}

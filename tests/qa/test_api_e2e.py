@@ -210,8 +210,8 @@ def test_health_readiness_and_docs(client):
 
 
 def test_without_an_index_readyz_and_ask_are_503_with_a_hint(tmp_path, embedder, serve_app):
+    from qa.answer.service import AnswerService
     from qa.api.app import create_app
-    from qa.service import AnswerService
 
     settings = make_settings(tmp_path / "corpus", tmp_path / "index")
     (tmp_path / "index").mkdir()

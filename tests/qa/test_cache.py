@@ -7,7 +7,7 @@ import sqlite3
 import numpy as np
 from upkeep_support import FakeEmbedder
 
-from qa.cache import EmbeddingCache
+from qa.index.cache import EmbeddingCache
 
 
 def rows(path) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import ARTICLE, SHIPPED_CORPUS
 
-from qa.chunker import Chunker, chunk_id
-from qa.loader import load_bytes
+from qa.corpus.chunker import Chunker, chunk_id
+from qa.corpus.loader import load_bytes
 
 
 @pytest.fixture(scope="module")

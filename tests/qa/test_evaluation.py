@@ -7,15 +7,9 @@ import json
 import pytest
 from test_cli import run_qa
 
-from qa.evaluation import (
-    EvalQuestion,
-    EvalReport,
-    QuestionResult,
-    load_jsonl,
-    load_wikiqa,
-    matches,
-)
-from qa.loader import document_id
+from qa.corpus.loader import document_id
+from qa.evaluation.datasets import EvalQuestion, load_jsonl, load_wikiqa
+from qa.evaluation.metrics import EvalReport, QuestionResult, matches
 
 HEADER = "QuestionID\tQuestion\tDocumentID\tDocumentTitle\tSentenceID\tSentence\tLabel"
 ROWS = [

@@ -6,7 +6,7 @@ import pytest
 from conftest import make_settings
 from pdfbytes import pdf_with_pages
 
-from qa.extractor import confidence, is_quotable
+from qa.answer.ranker import confidence, is_quotable
 
 QUESTIONS = [
     "How many hectares of coca were under cultivation in 2019?",
@@ -86,8 +86,8 @@ def test_a_question_matching_a_heading_never_gets_the_heading_as_a_quote(service
 
 
 def test_quotes_from_a_pdf_carry_their_page_and_markdown_keeps_offsets(tmp_path, embedder):
-    from qa.indexer import build_index
-    from qa.service import AnswerService
+    from qa.answer.service import AnswerService
+    from qa.index.build import build_index
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -123,8 +123,8 @@ def test_quotes_from_a_pdf_carry_their_page_and_markdown_keeps_offsets(tmp_path,
 
 
 def test_a_passage_repeated_in_two_reports_is_quoted_once(tmp_path, embedder):
-    from qa.indexer import build_index
-    from qa.service import AnswerService
+    from qa.answer.service import AnswerService
+    from qa.index.build import build_index
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qa.extractor import PAIR_MARGIN, QUOTE_MARGIN, ScoredSentence, pick
+from qa.answer.quotes import PAIR_MARGIN, QUOTE_MARGIN, pick
+from qa.answer.ranker import ScoredSentence
 from qa.models import Sentence
 
 

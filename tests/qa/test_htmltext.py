@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.htmltext import html_to_text
+from qa.corpus.htmltext import html_to_text
 
 
 def test_blocks_become_paragraphs_and_inline_markup_disappears():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.layout import new_version_id
+from qa.index.layout import new_version_id
 
 
 def test_version_ids_made_within_one_second_sort_in_the_order_they_were_made():

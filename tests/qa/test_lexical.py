@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.lexical import analyze, fts_query, idf, stem
+from qa.index.lexical import analyze, fts_query, idf, stem
 
 
 def test_numbers_lose_thousands_separators():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import ARTICLE, SHIPPED_CORPUS
 
-from qa.sentences import split_spans
+from qa.corpus.sentences import split_spans
 
 
 def sentences(text: str) -> list[str]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from upkeep_support import DOCS, make_settings
 
-from qa import layout, updates
+from qa.corpus.loader import document_id
 from qa.errors import IndexBusy
-from qa.indexer import build_index
-from qa.live import LiveIndex
-from qa.loader import document_id
-from qa.updates import DocumentWriter
+from qa.index import layout, updates
+from qa.index.build import build_index
+from qa.index.live import LiveIndex
+from qa.index.updates import DocumentWriter
 
 
 @pytest.fixture

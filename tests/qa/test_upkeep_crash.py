@@ -14,13 +14,14 @@ import httpx
 import pytest
 from upkeep_support import cited_titles, make_settings
 
-from qa import cli, layout
+from qa import cli
+from qa.answer.service import AnswerService
 from qa.api.app import create_app
 from qa.errors import IndexBusy, IndexCorrupt
-from qa.indexer import build_index
-from qa.live import LiveIndex
-from qa.service import AnswerService
-from qa.store import VersionReader
+from qa.index import layout
+from qa.index.build import build_index
+from qa.index.live import LiveIndex
+from qa.index.store import VersionReader
 
 # Runs a real build in a child process and parks it at one point, so the test can kill it
 # there: patches wrap the functions the build calls at that moment.
@@ -28,8 +29,8 @@ CHILD = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from qa import indexer, layout, store
-    from qa.embedder import SentenceTransformerEmbedder
+    from qa.index import build as indexer, layout, store
+    from qa.index.embedder import SentenceTransformerEmbedder
     from qa.settings import Settings
 
     corpus, index, point, marker = sys.argv[1:5]

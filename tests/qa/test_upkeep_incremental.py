@@ -11,15 +11,15 @@ from upkeep_support import (
     make_settings,
 )
 
-from qa import layout
-from qa.chunker import Chunker
+from qa.answer.service import AnswerService
+from qa.corpus.chunker import Chunker
+from qa.corpus.loader import document_id
 from qa.errors import DocumentNotFound
-from qa.indexer import build_index, split_document
-from qa.live import LiveIndex
-from qa.loader import document_id
-from qa.representation import chunk_input
-from qa.service import AnswerService
-from qa.store import VersionReader
+from qa.index import layout
+from qa.index.build import build_index, split_document
+from qa.index.live import LiveIndex
+from qa.index.store import VersionReader
+from qa.index.views import chunk_input
 
 
 def test_add_edit_delete_rename_change_the_answers(tmp_path, embedder):

@@ -7,11 +7,11 @@ import threading
 import httpx
 from upkeep_support import DOCS, make_settings
 
-from qa import layout
+from qa.answer.service import AnswerService
 from qa.api.app import create_app
-from qa.indexer import build_index
-from qa.service import AnswerService
-from qa.store import VersionReader
+from qa.index import layout
+from qa.index.build import build_index
+from qa.index.store import VersionReader
 
 QUESTION = "What is the vault code?"
 SWAPS = 6

@@ -13,10 +13,10 @@ import pytest
 import watchfiles
 from upkeep_support import cited_titles, make_settings
 
-from qa import layout
+from qa.answer.service import AnswerService
 from qa.errors import CorpusNotFound
-from qa.service import AnswerService
-from qa.watcher import CorpusFilter, watch_corpus
+from qa.index import layout
+from qa.index.watcher import CorpusFilter, watch_corpus
 
 
 class Watching:

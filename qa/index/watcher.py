@@ -14,17 +14,17 @@ from pathlib import Path
 
 import watchfiles
 
-from qa.embedder import Embedder
+from qa.corpus.loader import SUPPORTED_SUFFIXES
 from qa.errors import CorpusNotFound, IndexBusy
-from qa.indexer import BuildReport, build_index
-from qa.loader import SUPPORTED_SUFFIXES
+from qa.index.build import BuildReport, build_index
+from qa.index.embedder import Embedder
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
 class CorpusFilter(watchfiles.DefaultFilter):
-    """Only files the indexer reads: supported suffixes, nothing hidden, nothing in the index."""
+    """Only files the index build reads: supported suffixes, nothing hidden, nothing in the index."""
 
     def __init__(self, corpus: Path, index_dir: Path) -> None:
         super().__init__()

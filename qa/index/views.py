@@ -1,4 +1,4 @@
-"""What text is embedded for each unit; the indexer and the cache both key on it.
+"""What text is embedded for each unit; the index build and the cache both key on it.
 
 A sentence is embedded four ways, because answer sentences often say "it" or "she"
 where the question names the thing: alone, after its document title, after the title

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.corpus.htmltext import html_to_text
 from qa.errors import CorpusNotFound, InvalidDocument
-from qa.htmltext import html_to_text
 from qa.models import Document
 
 logger = logging.getLogger(__name__)

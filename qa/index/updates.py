@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from qa import layout
-from qa.embedder import Embedder
+from qa.corpus.loader import document_id, iter_corpus_files, load_bytes
 from qa.errors import CorpusNotFound, DocumentNotFound, IndexCorrupt, InvalidDocument, NoIndex
-from qa.indexer import BuildReport, build_locked
-from qa.live import LiveIndex
-from qa.loader import document_id, iter_corpus_files, load_bytes
+from qa.index import layout
+from qa.index.build import BuildReport, build_locked
+from qa.index.embedder import Embedder
+from qa.index.live import LiveIndex
 from qa.models import Document, DocumentRef
 from qa.settings import Settings
 

@@ -8,15 +8,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa import layout, store
-from qa.cache import EmbeddingCache
-from qa.chunker import Chunker
-from qa.embedder import Embedder
+from qa.corpus.chunker import Chunker
+from qa.corpus.loader import Skipped, load_corpus
+from qa.corpus.sentences import split_spans
 from qa.errors import NoIndex
-from qa.loader import Skipped, load_corpus
+from qa.index import layout, store
+from qa.index.cache import EmbeddingCache
+from qa.index.embedder import Embedder
+from qa.index.views import SENTENCE_VIEWS, chunk_input, sentence_views
 from qa.models import Chunk, Document, Sentence
-from qa.representation import SENTENCE_VIEWS, chunk_input, sentence_views
-from qa.sentences import split_spans
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def build_locked(
     settings: Settings, embedder: Embedder, full: bool = False, progress: bool = False
 ) -> BuildReport:
     """``build_index`` for a caller already holding ``layout.writer_lock``, so that a
-    corpus edit and the build that publishes it happen as one step (see qa.updates)."""
+    corpus edit and the build that publishes it happen as one step (see qa.index.updates)."""
     started = time.perf_counter()
     index_dir = settings.index_dir
     layout.clean_leftovers(index_dir)

@@ -10,9 +10,9 @@ import logging
 import threading
 from pathlib import Path
 
-from qa import layout
 from qa.errors import NoIndex
-from qa.store import VersionReader
+from qa.index import layout
+from qa.index.store import VersionReader
 
 logger = logging.getLogger(__name__)
 

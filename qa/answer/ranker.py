@@ -1,17 +1,16 @@
-"""Rank candidate sentences against the question and pick verbatim quotes."""
+"""Rank candidate sentences against the question; calibrate the best score."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from qa.lexical import analyze
-from qa.retriever import ChunkHit
-from qa.store import VersionReader
+from qa.answer.retriever import ChunkHit
+from qa.index.lexical import analyze
+from qa.index.store import VersionReader
 
 # Linear weights of the sentence features, fitted listwise (softmax over each question's
 # candidates) on WikiQA dev, then "lexical" set to 2.0:
@@ -34,17 +33,9 @@ WEIGHTS = {
 # Logistic calibration of the best score into P(top quote is right), fitted by the same
 # script on the same data, where unanswerable questions count as wrong.
 CALIBRATION = (0.3960, -7.9558)
-QUOTE_MARGIN = 0.5
-# A neighbouring sentence scoring within this much of a picked sentence joins its quote:
-# the answer then likely spans both ("... an operation in La Pampa." + "It destroyed 41
-# sites."). On WikiQA dev 12% of top quotes become pairs; see bench/README.md.
-PAIR_MARGIN = 0.5
-# Two quotes sharing this share of their words (Jaccard) say the same thing: a passage
-# repeated in two reports, or a sentence edited by a word; only the better one is shown.
-NEAR_DUPLICATE = 0.8
 MAX_DOCS = 5
 DENSE_SENTENCES = 20
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -54,17 +45,9 @@ class ScoredSentence:
     features: dict[str, float]
 
 
-@dataclass(frozen=True)
-class Pick:
-    """One quote: one sentence, or two adjacent ones of the same document."""
-
-    rows: tuple[int, ...]
-    score: float
-
-
 def is_quotable(text: str) -> bool:
     """Real sentences, not headings, bylines or navigation crumbs."""
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     if len(words) < 4:
         return False
     return text.rstrip("\"'”’)]").endswith((".", "!", "?", "…", ":")) or len(words) >= 12
@@ -139,58 +122,3 @@ def rank(
 def confidence(score: float) -> float:
     a, b = CALIBRATION
     return 1.0 / (1.0 + math.exp(-(a * score + b)))
-
-
-def pick(reader: VersionReader, ranked: list[ScoredSentence], limit: int) -> list[Pick]:
-    """Up to ``limit`` quotes from different places, close in score to the best.
-
-    A picked sentence takes in its better-scoring neighbour when that one is within
-    ``PAIR_MARGIN``. No sentence is quoted twice, nor one that repeats a quoted sentence
-    nearly word for word.
-    """
-    by_row = {cand.row: cand for cand in ranked}
-    chosen: list[Pick] = []
-    used: set[int] = set()
-    quoted: list[frozenset[str]] = []
-
-    def words(row: int) -> frozenset[str]:
-        return frozenset(_WORD.findall(reader.sentences[row].text.lower()))
-
-    def fresh(row: int) -> bool:
-        return row not in used and all(_overlap(words(row), q) < NEAR_DUPLICATE for q in quoted)
-
-    for cand in ranked:
-        if len(chosen) >= limit or (chosen and cand.score < chosen[0].score - QUOTE_MARGIN):
-            break
-        if not fresh(cand.row):
-            continue
-        partner = _partner(reader, cand, by_row, fresh)
-        rows = (cand.row,) if partner is None else tuple(sorted((cand.row, partner)))
-        used.update(rows)
-        quoted.extend(words(r) for r in rows)
-        chosen.append(Pick(rows, cand.score))
-    return chosen
-
-
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
-
-
-def _partner(
-    reader: VersionReader,
-    cand: ScoredSentence,
-    by_row: dict[int, ScoredSentence],
-    fresh: Callable[[int], bool],
-) -> int | None:
-    """The adjacent, not yet quoted sentence of the same document that scores close enough
-    to join."""
-    document = reader.sentences[cand.row].document_id
-    near = [
-        by_row[row]
-        for row in (cand.row - 1, cand.row + 1)
-        if row in by_row
-        and reader.sentences[row].document_id == document
-        and fresh(row)
-        and by_row[row].score >= cand.score - PAIR_MARGIN
-    ]
-    return max(near, key=lambda n: n.score).row if near else None

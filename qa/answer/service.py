@@ -9,15 +9,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa import extractor
-from qa.embedder import Embedder, SentenceTransformerEmbedder
+from qa.answer import ranker
+from qa.answer.quotes import pick
+from qa.answer.retriever import ChunkHit, retrieve
 from qa.errors import DocumentNotFound, InvalidQuestion
-from qa.lexical import analyze
-from qa.live import LiveIndex
+from qa.index.embedder import Embedder, SentenceTransformerEmbedder
+from qa.index.lexical import analyze
+from qa.index.live import LiveIndex
+from qa.index.store import VersionReader
 from qa.models import Answer, Document, DocumentInfo, DocumentRef, Quote
-from qa.retriever import ChunkHit, retrieve
 from qa.settings import Settings
-from qa.store import VersionReader
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ class Ranking:
     reader: VersionReader
     vector: np.ndarray
     hits: list[ChunkHit]
-    ranked: list[extractor.ScoredSentence]
+    ranked: list[ranker.ScoredSentence]
     confidence: float
 
 
@@ -80,9 +81,9 @@ class AnswerService:
         vector = self.embedder.embed([question])[0]
         terms = analyze(question)
         hits = retrieve(reader, vector, terms)
-        rows, strength = extractor.candidate_rows(reader, hits, vector)
-        ranked = extractor.rank(reader, vector, terms, rows, strength)
-        conf = extractor.confidence(ranked[0].score) if ranked else 0.0
+        rows, strength = ranker.candidate_rows(reader, hits, vector)
+        ranked = ranker.rank(reader, vector, terms, rows, strength)
+        conf = ranker.confidence(ranked[0].score) if ranked else 0.0
         return Ranking(question, reader, vector, hits, ranked, conf)
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:
@@ -105,7 +106,7 @@ class AnswerService:
 
     def quotes(self, ranking: Ranking, limit: int) -> list[Quote]:
         """The ranking's best quotes, verbatim and cited, whatever the confidence."""
-        picked = extractor.pick(ranking.reader, ranking.ranked, limit)
+        picked = pick(ranking.reader, ranking.ranked, limit)
         return [self._sentence_quote(ranking.reader, p.rows, p.score) for p in picked]
 
     def search(self, query: str, top_k: int | None = None) -> tuple[str, list[Quote]]:

@@ -19,11 +19,11 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from qa import layout
 from qa.errors import IndexCorrupt, NoIndex
-from qa.lexical import chunk_terms, fts_query, idf
+from qa.index import layout
+from qa.index.lexical import chunk_terms, fts_query, idf
+from qa.index.views import SENTENCE_VIEWS
 from qa.models import Chunk, Document, Sentence
-from qa.representation import SENTENCE_VIEWS
 
 logger = logging.getLogger(__name__)
 

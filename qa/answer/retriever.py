@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.store import VersionReader
+from qa.index.store import VersionReader
 
 RRF_K = 60
 CANDIDATES = 40
