@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from workspace import wikiqa_index
 
-from qa.answer.ranker import WEIGHTS
+from qa.answer.ranker import FEATURES, WEIGHTS
 from qa.evaluation.metrics import matches
 
 
@@ -114,13 +114,13 @@ def main() -> int:
     parser.add_argument("--drop", action="append", default=[], help="leave a feature out")
     parser.add_argument("--l2", type=float, default=0.01)
     args = parser.parse_args()
-    names = [n for n in WEIGHTS if n not in args.drop]
+    names = [n for n in FEATURES if n not in args.drop]
     given = dict(item.split("=", 1) for item in args.set)
     overrides = {names.index(n): float(v) for n, v in given.items()}
     with tempfile.TemporaryDirectory(prefix="fit-") as tmp:
         qs = collect(args.tsv, args.workdir or Path(tmp), names)
     answerable = sum(q.answerable for q in qs)
-    current = np.array([WEIGHTS[n] for n in names])
+    current = np.array([WEIGHTS.get(n, 0.0) for n in names])
     w = fit([q for q in qs if q.answerable], overrides, args.l2)
     print(f"{len(qs)} questions, {answerable} answerable")
     print(f"current weights: acc@1 {top1(qs, current) / answerable:.3f}")

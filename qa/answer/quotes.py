@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from qa.answer.ranker import WORD, ScoredSentence
-from qa.index.store import VersionReader
+from qa.index.version import IndexVersion
 
 QUOTE_MARGIN = 0.5
 # A neighbouring sentence scoring within this much of a picked sentence joins its quote:
@@ -27,7 +27,7 @@ class Pick:
     score: float
 
 
-def pick(reader: VersionReader, ranked: list[ScoredSentence], limit: int) -> list[Pick]:
+def pick(reader: IndexVersion, ranked: list[ScoredSentence], limit: int) -> list[Pick]:
     """Up to ``limit`` quotes from different places, close in score to the best.
 
     A picked sentence takes in its better-scoring neighbour when that one is within
@@ -63,7 +63,7 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _partner(
-    reader: VersionReader,
+    reader: IndexVersion,
     cand: ScoredSentence,
     by_row: dict[int, ScoredSentence],
     fresh: Callable[[int], bool],

@@ -10,7 +10,8 @@ import numpy as np
 
 from qa.answer.retriever import ChunkHit
 from qa.index.lexical import analyze
-from qa.index.store import VersionReader
+from qa.index.version import IndexVersion
+from qa.index.views import SENTENCE_VIEWS, SENTENCES
 
 # Linear weights of the sentence features, fitted listwise (softmax over each question's
 # candidates) on WikiQA dev, then "lexical" set to 2.0:
@@ -30,6 +31,18 @@ WEIGHTS = {
     "residual": 1.097,  # share of question words *not in the title* found in the sentence
     "residual_context": -0.117,  # ... found in the sentence or the one before
 }
+# Every feature the ranker computes, in order: one cosine per sentence view
+# (qa.index.views), then the word-level ones. A feature without a weight counts 0 until
+# bench/fit_weights.py fits one.
+FEATURES = (
+    *(view.feature for view in SENTENCE_VIEWS),
+    "lexical",
+    "lexical_context",
+    "document",
+    "length",
+    "residual",
+    "residual_context",
+)
 # Logistic calibration of the best score into P(top quote is right), fitted by the same
 # script on the same data, where unanswerable questions count as wrong.
 CALIBRATION = (0.3960, -7.9558)
@@ -54,7 +67,7 @@ def is_quotable(text: str) -> bool:
 
 
 def candidate_rows(
-    reader: VersionReader, hits: list[ChunkHit], query_vector: np.ndarray
+    reader: IndexVersion, hits: list[ChunkHit], query_vector: np.ndarray
 ) -> tuple[set[int], dict[str, float]]:
     """Quotable sentences of the best documents plus the nearest sentences anywhere.
 
@@ -68,12 +81,12 @@ def candidate_rows(
     best = top[0][1] if top else 1.0
     strength = {doc: score / best for doc, score in top}
     rows = {r for doc, _ in top for r in reader.sentence_rows(doc)}
-    rows.update(r for r, _ in reader.dense_search("sentences", query_vector, DENSE_SENTENCES))
+    rows.update(r for r, _ in reader.dense_search(SENTENCES, query_vector, DENSE_SENTENCES))
     return {r for r in rows if is_quotable(reader.sentences[r].text)}, strength
 
 
 def rank(
-    reader: VersionReader,
+    reader: IndexVersion,
     question_vector: np.ndarray,
     question_terms: list[str],
     rows: set[int],
@@ -86,8 +99,7 @@ def rank(
     total = sum(idf.values()) or 1.0
     ordered = sorted(rows)
     cosines = {
-        view: reader.vectors[view][ordered] @ question_vector
-        for view in ("sentences", "titled", "contexts", "withnext")
+        view.feature: reader.cosines(view.name, ordered, question_vector) for view in SENTENCE_VIEWS
     }
     # The question words each document's title does not already cover, once per document.
     residuals: dict[str, tuple[dict[str, float], float]] = {}
@@ -103,10 +115,7 @@ def rank(
         around = own | set(analyze(doc.title + " " + reader.neighbour_text(row)))
         residual, residual_total = residuals[sentence.document_id]
         features = {
-            "dense": float(cosines["sentences"][i]),
-            "titled": float(cosines["titled"][i]),
-            "context": float(cosines["contexts"][i]),
-            "withnext": float(cosines["withnext"][i]),
+            **{feature: float(values[i]) for feature, values in cosines.items()},
             "lexical": sum(w for t, w in idf.items() if t in own) / total,
             "lexical_context": sum(w for t, w in idf.items() if t in around) / total,
             "document": strength.get(sentence.document_id, 0.0),
@@ -114,7 +123,7 @@ def rank(
             "residual": sum(w for t, w in residual.items() if t in own) / residual_total,
             "residual_context": sum(w for t, w in residual.items() if t in around) / residual_total,
         }
-        score = sum(WEIGHTS[k] * v for k, v in features.items())
+        score = sum(WEIGHTS.get(k, 0.0) * v for k, v in features.items())
         out.append(ScoredSentence(row, score, features))
     return sorted(out, key=lambda s: (-s.score, s.row))
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.index.store import VersionReader
+from qa.index.version import IndexVersion
+from qa.index.views import CHUNKS
 
 RRF_K = 60
 CANDIDATES = 40
@@ -35,10 +36,10 @@ def fuse(dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> li
 
 
 def retrieve(
-    reader: VersionReader, query_vector: np.ndarray, terms: list[str], k: int = CANDIDATES
+    reader: IndexVersion, query_vector: np.ndarray, terms: list[str], k: int = CANDIDATES
 ) -> list[ChunkHit]:
     """Candidate chunks for a question, best first."""
     return fuse(
-        reader.dense_search("chunks", query_vector, k),
+        reader.dense_search(CHUNKS, query_vector, k),
         reader.lexical_search(terms, k),
     )

@@ -16,7 +16,7 @@ from qa.errors import DocumentNotFound, InvalidQuestion
 from qa.index.embedder import Embedder, SentenceTransformerEmbedder
 from qa.index.lexical import analyze
 from qa.index.live import LiveIndex
-from qa.index.store import VersionReader
+from qa.index.version import IndexVersion
 from qa.models import Answer, Document, DocumentInfo, DocumentRef, Quote
 from qa.settings import Settings
 
@@ -28,7 +28,7 @@ class Ranking:
     """The full ranking behind an answer; evaluation reads it, answers summarise it."""
 
     question: str
-    reader: VersionReader
+    reader: IndexVersion
     vector: np.ndarray
     hits: list[ChunkHit]
     ranked: list[ranker.ScoredSentence]
@@ -136,7 +136,7 @@ class AnswerService:
         except KeyError as exc:
             raise DocumentNotFound(f"no document with id {document_id!r}") from exc
 
-    def _sentence_quote(self, reader: VersionReader, rows: tuple[int, ...], score: float) -> Quote:
+    def _sentence_quote(self, reader: IndexVersion, rows: tuple[int, ...], score: float) -> Quote:
         """One sentence, or adjacent sentences quoted with the text between them."""
         sentences = [reader.sentences[row] for row in rows]
         document = reader.documents[sentences[0].document_id]
@@ -145,7 +145,7 @@ class AnswerService:
         start, end = sentences[0].start, sentences[-1].end
         return _verified(document, start, end, document.text[start:end], score)
 
-    def _chunk_quote(self, reader: VersionReader, row: int, score: float) -> Quote:
+    def _chunk_quote(self, reader: IndexVersion, row: int, score: float) -> Quote:
         c = reader.chunks[row]
         return _verified(reader.documents[c.document_id], c.start, c.end, c.text, score)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
@@ -82,9 +84,9 @@ def readyz(request: Request):
     body = {
         "status": "ready",
         "index_version": reader.version,
-        "model": manifest.get("model"),
-        "built_at": manifest.get("built_at"),
-        **manifest.get("counts", {}),
+        "model": manifest.model,
+        "built_at": manifest.built_at,
+        **asdict(manifest.counts),
     }
     if live.problem:
         body["warning"] = live.problem

@@ -12,7 +12,8 @@ from pathlib import Path
 from qa.answer.ranker import is_quotable
 from qa.answer.service import AnswerService
 from qa.evaluation.datasets import EvalQuestion
-from qa.index.store import VersionReader
+from qa.index.version import IndexVersion
+from qa.index.views import SENTENCES
 from qa.models import Quote
 
 _SPACE = re.compile(r"\s+")
@@ -148,7 +149,7 @@ def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalRepor
         # The plain baseline: the quotable sentence nearest to the question, embedding only.
         nearest = [
             reader.sentences[row].text
-            for row, _ in reader.dense_search("sentences", ranking.vector, 20)
+            for row, _ in reader.dense_search(SENTENCES, ranking.vector, 20)
             if is_quotable(reader.sentences[row].text)
         ]
         baseline = bool(nearest) and matches(nearest[0], item)
@@ -175,7 +176,7 @@ def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalRepor
     return report
 
 
-def _sentence_count(reader: VersionReader, quote: Quote) -> int:
+def _sentence_count(reader: IndexVersion, quote: Quote) -> int:
     rows = reader.sentence_rows(quote.document.id)
     return sum(
         1

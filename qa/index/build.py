@@ -15,7 +15,8 @@ from qa.errors import NoIndex
 from qa.index import layout, store
 from qa.index.cache import EmbeddingCache
 from qa.index.embedder import Embedder
-from qa.index.views import SENTENCE_VIEWS, chunk_input, sentence_views
+from qa.index.manifest import Chunking, Counts, Manifest
+from qa.index.views import CHUNKS, VECTOR_FILES, chunk_input, sentence_views
 from qa.models import Chunk, Document, Sentence
 from qa.settings import Settings
 
@@ -75,10 +76,10 @@ def build_locked(
     current = layout.current_version(index_dir)
     if current and not (added or updated or removed or reason):
         manifest = store.read_manifest(layout.versions_dir(index_dir) / current)
-        if manifest.get("chunking") == _chunking(settings):
+        if manifest.chunking == _chunking(settings):
             return BuildReport(
-                current, len(documents), manifest["counts"]["chunks"],
-                manifest["counts"]["sentences"], unchanged=unchanged, skipped=skipped,
+                current, len(documents), manifest.counts.chunks,
+                manifest.counts.sentences, unchanged=unchanged, skipped=skipped,
                 seconds=time.perf_counter() - started, changed=False,
             )  # fmt: skip
     cache = EmbeddingCache(index_dir / "embeddings.sqlite", embedder.name, refresh=full)
@@ -111,8 +112,8 @@ def _previous(index_dir: Path, model: str, full: bool) -> tuple[dict[str, Docume
     except NoIndex as exc:
         logger.warning("previous index unusable (%s); rebuilding everything", exc)
         return {}, f"previous index unusable: {exc}"
-    if reader.manifest.get("model") != model:
-        msg = f"index was built with {reader.manifest.get('model')!r}, settings say {model!r}"
+    if reader.manifest.model != model:
+        msg = f"index was built with {reader.manifest.model!r}, settings say {model!r}"
         logger.warning("%s; rebuilding with the configured model", msg)
         return {}, msg
     return reader.documents, ""
@@ -136,12 +137,12 @@ def _embed(
     chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
     chunks: list[Chunk] = []
     sentences: list[Sentence] = []
-    inputs: dict[str, list[str]] = {name: [] for name in ("chunks", *SENTENCE_VIEWS)}
+    inputs: dict[str, list[str]] = {name: [] for name in VECTOR_FILES}
     for doc in documents:
         doc_chunks, doc_sentences = split_document(doc, chunker)
         chunks += doc_chunks
         sentences += doc_sentences
-        inputs["chunks"] += [chunk_input(doc, c) for c in doc_chunks]
+        inputs[CHUNKS] += [chunk_input(doc, c) for c in doc_chunks]
         for name, texts in sentence_views(doc, doc_sentences).items():
             inputs[name] += texts
     vectors, embedded = {}, 0
@@ -155,20 +156,18 @@ def _embed(
     return store.IndexData(documents, chunks, sentences, vectors), embedded
 
 
-def _chunking(settings: Settings) -> dict:
-    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
+def _chunking(settings: Settings) -> Chunking:
+    return Chunking(settings.chunk_size, settings.chunk_overlap)
 
 
-def _manifest(settings: Settings, embedder: Embedder, version: str, data: store.IndexData) -> dict:
-    return {
-        "version": version,
-        "model": embedder.name,
-        "dimensions": embedder.dimensions,
-        "chunking": _chunking(settings),
-        "counts": {
-            "documents": len(data.documents),
-            "chunks": len(data.chunks),
-            "sentences": len(data.sentences),
-        },
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
+def _manifest(
+    settings: Settings, embedder: Embedder, version: str, data: store.IndexData
+) -> Manifest:
+    return Manifest(
+        version=version,
+        model=embedder.name,
+        dimensions=embedder.dimensions,
+        chunking=_chunking(settings),
+        counts=Counts(len(data.documents), len(data.chunks), len(data.sentences)),
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    )

@@ -58,9 +58,9 @@ class LiveIndex:
                 self._problem = f"index version {version} not loaded: {exc}"
                 logger.error("%s; still serving %s", self._problem, self.version or "nothing")
                 return False
-            if reader.manifest.get("model") != self.model:
+            if reader.manifest.model != self.model:
                 self._problem = (
-                    f"index {version} was built with {reader.manifest.get('model')!r} but the "
+                    f"index {version} was built with {reader.manifest.model!r} but the "
                     f"configured model is {self.model!r}; run `qa index`"
                 )
                 logger.error(self._problem)

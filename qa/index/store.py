@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import faiss
@@ -21,16 +21,16 @@ import numpy as np
 
 from qa.errors import IndexCorrupt, NoIndex
 from qa.index import layout
+from qa.index import manifest as manifests
 from qa.index.lexical import chunk_terms, fts_query, idf
-from qa.index.views import SENTENCE_VIEWS
+from qa.index.manifest import Manifest
+from qa.index.views import CHUNKS, VECTOR_FILES
 from qa.models import Chunk, Document, Sentence
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: four sentence views
-MANIFEST = "manifest.json"
+MANIFEST = manifests.FILE
 DB = "store.sqlite"
-VECTOR_FILES = ("chunks", *SENTENCE_VIEWS)
 
 _SCHEMA = """
 CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, source TEXT, path TEXT, text TEXT,
@@ -52,7 +52,7 @@ class IndexData:
     vectors: dict[str, np.ndarray]  # name in VECTOR_FILES -> (rows, dims)
 
 
-def write_version(folder: Path, data: IndexData, manifest: dict) -> dict:
+def write_version(folder: Path, data: IndexData, manifest: Manifest) -> Manifest:
     """Write ``data`` into the empty ``folder``; return the manifest written (with checksums)."""
     folder.mkdir(parents=True, exist_ok=False)
     with sqlite3.connect(folder / DB) as db:
@@ -86,9 +86,9 @@ def write_version(folder: Path, data: IndexData, manifest: dict) -> dict:
         index = faiss.IndexFlatIP(vectors.shape[1])
         index.add(vectors)
         faiss.write_index(index, str(folder / f"{name}.faiss"))
-    manifest = dict(manifest, format=FORMAT, files=_checksums(folder))
+    manifest = replace(manifest, views=VECTOR_FILES, files=_checksums(folder))
     tmp = folder / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(manifest, indent=2))
+    tmp.write_text(manifest.to_json())
     _fsync_tree(folder)
     tmp.rename(folder / MANIFEST)
     return manifest
@@ -112,13 +112,8 @@ def _fsync_tree(folder: Path) -> None:
             os.fsync(fh.fileno())
 
 
-def read_manifest(folder: Path) -> dict:
-    try:
-        return json.loads((folder / MANIFEST).read_text())
-    except FileNotFoundError as exc:
-        raise NoIndex(f"no manifest in {folder}; run `qa index`") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise IndexCorrupt(f"unreadable manifest in {folder}: {exc}") from exc
+def read_manifest(folder: Path) -> Manifest:
+    return manifests.read(folder)
 
 
 class VersionReader:
@@ -132,12 +127,13 @@ class VersionReader:
             raise NoIndex(f"index version folder {folder} does not exist") from exc
         weakref.finalize(self, os.close, fd)
         self.manifest = read_manifest(folder)
-        if self.manifest.get("format") != FORMAT:
+        missing = [n for n in VECTOR_FILES if f"{n}.faiss" not in self.manifest.files]
+        if missing:
             raise IndexCorrupt(
-                f"{folder} has index format {self.manifest.get('format')}, this version of "
-                f"qa-bot reads format {FORMAT}; run `qa index` to rebuild"
+                f"{folder} has no vectors for {', '.join(missing)} (built by another version "
+                "of qa-bot); run `qa index` to rebuild"
             )
-        for name, expected in self.manifest.get("files", {}).items():
+        for name, expected in self.manifest.files.items():
             path = folder / name
             if not path.exists() or _sha256(path) != expected:
                 raise IndexCorrupt(f"{path} is missing or does not match its checksum")
@@ -169,14 +165,16 @@ class VersionReader:
         except RuntimeError as exc:
             raise IndexCorrupt(f"unreadable vectors in {folder}: {exc}") from exc
         self.vectors = {n: _flat_vectors(ix) for n, ix in self.indexes.items()}
-        if self.indexes["chunks"].ntotal != len(self.chunks) or self.indexes[
-            "sentences"
-        ].ntotal != len(self.sentences):
+        if self.indexes[CHUNKS].ntotal != len(self.chunks) or any(
+            self.indexes[name].ntotal != len(self.sentences)
+            for name in VECTOR_FILES
+            if name != CHUNKS
+        ):
             raise IndexCorrupt(f"vector and row counts disagree in {folder}")
 
     @property
     def version(self) -> str:
-        return self.manifest["version"]
+        return self.manifest.version
 
     def sentence_rows(self, document_id: str) -> list[int]:
         return self._doc_rows.get(document_id, [])
@@ -202,6 +200,10 @@ class VersionReader:
             return []
         scores, rows = index.search(query.reshape(1, -1), k)
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+
+    def cosines(self, view: str, rows: list[int], query: np.ndarray) -> np.ndarray:
+        """cosine(query, row) under ``view`` for each of ``rows``, in their order."""
+        return self.vectors[view][rows] @ query
 
     def lexical_search(self, terms: list[str], k: int) -> list[tuple[int, float]]:
         """BM25 over chunks (title included); higher is better."""

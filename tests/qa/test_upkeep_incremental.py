@@ -124,13 +124,13 @@ def test_a_different_model_rebuilds_everything_and_never_mixes_vectors(tmp_path)
     model_a, model_b = FakeEmbedder("fake-a"), FakeEmbedder("fake-b")
     build_index(settings, model_a)
     live_a = LiveIndex(settings.index_dir, "fake-a")
-    assert live_a.current().manifest["model"] == "fake-a"
+    assert live_a.current().manifest.model == "fake-a"
 
     report = build_index(settings, model_b)
 
     assert "'fake-a'" in report.rebuilt_reason and "'fake-b'" in report.rebuilt_reason
     reader = VersionReader(layout.current_folder(settings.index_dir))
-    assert reader.manifest["model"] == "fake-b"
+    assert reader.manifest.model == "fake-b"
     expected = model_b.embed(
         [chunk_input(reader.documents[c.document_id], c) for c in reader.chunks]
     )
