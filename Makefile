@@ -42,5 +42,6 @@ bench: install
 	$(BIN)/python bench/wikiqa.py
 	$(BIN)/python bench/latency.py
 
+# Keeps index/feedback.sqlite: people's Slack verdicts are not a build product.
 clean:
-	rm -rf $(VENV) index/versions index/tmp-* index/CURRENT index/*.sqlite index/.lock
+	rm -rf $(VENV) index/versions index/tmp-* index/CURRENT index/embeddings.sqlite index/.lock

@@ -16,12 +16,11 @@ from qa import errors
 from qa.plugins import add_cli_plugins
 from qa.settings import Settings
 
-logger = logging.getLogger("qa")
-
 EXIT_CODES: list[tuple[type[errors.QAError], int]] = [
     (errors.InvalidQuestion, 2),
     (errors.InvalidDocument, 2),
     (errors.CorpusNotFound, 2),
+    (errors.ModelUnavailable, 2),
     (errors.DocumentNotFound, 4),
     (errors.NoIndex, 3),
     (errors.IndexBusy, 5),

@@ -11,6 +11,7 @@ import json
 import httpx
 import pytest
 from conftest import ARTICLE, make_settings
+from upkeep_support import FakeEmbedder
 
 QUESTIONS = [
     ("How many hectares of coca were under cultivation in 2019?", "72,000 hectares"),
@@ -224,3 +225,28 @@ def test_without_an_index_readyz_and_ask_are_503_with_a_hint(tmp_path, embedder,
         )
         assert c.get("/healthz").status_code == 200  # alive, just not ready
     assert "qa index" in ready["hint"] and "qa index" in asked["hint"]
+
+
+def test_a_model_that_cannot_be_loaded_is_503_naming_it(tmp_path, serve_app):
+    from qa.answer.service import AnswerService
+    from qa.api.app import create_app
+    from qa.index.build import build_index
+    from qa.index.embedder import SentenceTransformerEmbedder
+
+    model = tmp_path / "not-a-model"
+    model.mkdir()
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("A note\n\nThe falcon nests on cliffs.\n")
+    settings = make_settings(tmp_path / "corpus", tmp_path / "index", model=str(model))
+    # The index says it was built with that model, so the live index loads; asking needs
+    # the model itself, which is an empty folder.
+    build_index(settings, FakeEmbedder(str(model)))
+    service = AnswerService(settings, SentenceTransformerEmbedder(str(model)))
+    url = serve_app(create_app(settings, service, plugins=False))
+
+    with httpx.Client(base_url=url, timeout=60) as c:
+        error = assert_error(
+            c.post("/ask", json={"question": "Where does the falcon nest?"}), 503,
+            "model_unavailable",
+        )  # fmt: skip
+    assert str(model) in error["message"] and "QA_MODEL" in error["hint"]

@@ -122,3 +122,16 @@ def test_empty_question_exits_2(tmp_path, question):
 
     assert result.returncode == 2
     assert "empty" in result.stderr
+
+
+def test_a_model_that_cannot_be_loaded_exits_2_naming_it(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("A note\n\nThe falcon nests on cliffs.\n")
+    (tmp_path / "not-a-model").mkdir()
+    (tmp_path / ".env").write_text("QA_MODEL=not-a-model\n")
+
+    result = run_qa("index", "--corpus", "corpus", "--index", "index", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "cannot load embedding model 'not-a-model'" in result.stderr
+    assert "Traceback" not in result.stderr
