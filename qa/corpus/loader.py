@@ -1,22 +1,21 @@
-"""Read documents from the corpus folder: .txt, .md, .html and .pdf."""
+"""Parse documents: .txt, .md, .html and .pdf bytes into Documents (title, source, text)."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.corpus.folder import SUPPORTED_SUFFIXES, is_url, iter_corpus_files, read_front_matter
 from qa.corpus.htmltext import html_to_text
-from qa.errors import CorpusNotFound, InvalidDocument
+from qa.errors import InvalidDocument
 from qa.models import Document
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
-_FRONT_MATTER = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n", re.S)
 _MD_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 _MAX_TITLE_LINE = 200
 
@@ -36,18 +35,6 @@ def document_id(relative_path: str) -> str:
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def iter_corpus_files(corpus: Path) -> Iterator[Path]:
-    """Supported files below ``corpus``, recursively, in a stable order; hidden ones skipped."""
-    if not corpus.is_dir():
-        raise CorpusNotFound(f"corpus folder not found: {corpus}")
-    for path in sorted(corpus.rglob("*")):
-        rel = path.relative_to(corpus)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
-            yield path
 
 
 def load_corpus(
@@ -126,19 +113,11 @@ def _text_title(text: str) -> str:
 
 def _markdown(raw: str) -> tuple[str, str, str]:
     """Markdown keeps its text (front matter removed); title from `title:` or the first `#`."""
-    meta: dict[str, str] = {}
-    match = _FRONT_MATTER.match(raw)
-    if match:
-        for line in match.group(1).splitlines():
-            key, sep, value = line.partition(":")
-            if sep:
-                meta[key.strip().lower()] = value.strip().strip("\"'")
-        # Blank the front matter rather than cut it, so offsets stay those of the file.
-        raw = re.sub(r"[^\n]", " ", match.group(0)) + raw[match.end() :]
+    meta, raw = read_front_matter(raw)
     heading = _MD_HEADING.search(raw)
     title = meta.get("title") or (heading.group(1).strip() if heading else "")
     url = meta.get("url") or meta.get("source") or ""
-    if url and not re.match(r"https?://", url):
+    if url and not is_url(url):
         url = ""
     return raw, title, url
 

@@ -8,13 +8,20 @@ concurrent `qa index` or upload never interleaves with it.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from qa.corpus.loader import document_id, iter_corpus_files, load_bytes
-from qa.errors import CorpusNotFound, DocumentNotFound, IndexCorrupt, InvalidDocument, NoIndex
+from qa.corpus.folder import (
+    iter_corpus_files,
+    markdown_document,
+    require_folder,
+    restore,
+    safe_relative_path,
+    write_atomic,
+)
+from qa.corpus.loader import document_id, load_bytes
+from qa.errors import DocumentNotFound, IndexCorrupt, InvalidDocument, NoIndex
 from qa.index import layout
 from qa.index.build import BuildReport, build_locked
 from qa.index.embedder import Embedder
@@ -37,42 +44,6 @@ class WriteResult:
     path: str
     action: str  # "added", "replaced" or "deleted"
     index_version: str
-
-
-def safe_relative_path(name: str) -> str:
-    """A client-supplied file name as a path inside the corpus, or InvalidDocument saying why."""
-    if "\x00" in name:
-        raise InvalidDocument(f"file name {name!r} contains a NUL byte")
-    if not name.strip():
-        raise InvalidDocument("the file name is empty")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise InvalidDocument(f"file name {name!r} contains control characters")
-    if "\\" in name:
-        raise InvalidDocument(f"file name {name!r} contains '\\'; use '/' between folders")
-    path = PurePosixPath(name)
-    if path.is_absolute() or re.match(r"[A-Za-z]:", name):
-        raise InvalidDocument(f"file name {name!r} is absolute; give a path inside the corpus")
-    if ".." in path.parts:
-        raise InvalidDocument(f"file name {name!r} contains '..'; it must stay inside the corpus")
-    if any(part.startswith(".") for part in path.parts):
-        raise InvalidDocument(f"file name {name!r} is hidden (starts with '.'); it is not indexed")
-    if len(name) > _MAX_PATH or any(len(part) > _MAX_NAME for part in path.parts):
-        raise InvalidDocument(f"file name is too long ({len(name)} characters)")
-    return path.as_posix()
-
-
-def markdown_document(title: str, text: str, url: str | None = None) -> tuple[str, bytes]:
-    """A JSON document as (file name, Markdown with `title:`/`url:` front matter)."""
-    title = " ".join(title.split())
-    if not title:
-        raise InvalidDocument("the title is empty")
-    if not text.strip():
-        raise InvalidDocument("the text is empty")
-    if url and not _URL.match(url):
-        raise InvalidDocument(f"url must be a single http:// or https:// address, got {url!r}")
-    slug = re.sub(r"[\W_]+", "-", title.lower()).strip("-")[:80].strip("-") or "document"
-    meta = f"title: {title}\n" + (f"url: {url}\n" if url else "")
-    return f"{slug}.md", f"---\n{meta}---\n\n{text.strip()}\n".encode()
 
 
 class DocumentWriter:
@@ -107,7 +78,7 @@ class DocumentWriter:
             try:
                 report = build_locked(self.settings, self.embedder)
             except BaseException:  # the corpus goes back to what the index says
-                _restore(corpus / rel, backup)
+                restore(corpus / rel, backup)
                 raise
             version = self._serve(report)
         title = indexed.title if indexed else PurePosixPath(rel).stem
@@ -128,11 +99,11 @@ class DocumentWriter:
             if target.is_dir():
                 raise InvalidDocument(f"{rel!r} is a folder in the corpus")
             backup = target.read_bytes() if target.exists() else None
-            _write_atomic(target, data)
+            write_atomic(target, data)
             try:
                 report = build_locked(self.settings, self.embedder)
             except BaseException:  # the corpus goes back to what the index says
-                _restore(target, backup)
+                restore(target, backup)
                 raise
             version = self._serve(report)
             if self._indexed(document.id) is None:
@@ -142,10 +113,7 @@ class DocumentWriter:
         return WriteResult(ref, rel, "added" if backup is None else "replaced", version)
 
     def _corpus(self) -> Path:
-        corpus = self.settings.corpus_dir
-        if not corpus.is_dir():
-            raise CorpusNotFound(f"corpus folder not found: {corpus}")
-        return corpus
+        return require_folder(self.settings.corpus_dir)
 
     def _indexed(self, doc_id: str) -> Document | None:
         try:
@@ -164,18 +132,3 @@ class DocumentWriter:
 
 def _id(corpus: Path, path: Path) -> str:
     return document_id(path.relative_to(corpus).as_posix())
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    """Readers (a `qa watch`, a concurrent `qa index`) never see a half-written file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-
-
-def _restore(target: Path, backup: bytes | None) -> None:
-    if backup is None:
-        target.unlink(missing_ok=True)
-    else:
-        _write_atomic(target, backup)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import watchfiles
 
-from qa.corpus.loader import SUPPORTED_SUFFIXES
-from qa.errors import CorpusNotFound, IndexBusy
+from qa.corpus.folder import is_hidden, is_indexable, require_folder
+from qa.errors import IndexBusy
 from qa.index.build import BuildReport, build_index
 from qa.index.embedder import Embedder
 from qa.settings import Settings
@@ -36,15 +36,11 @@ class CorpusFilter(watchfiles.DefaultFilter):
         if p.is_relative_to(self.index_dir) or not p.is_relative_to(self.corpus):
             return False
         rel = p.relative_to(self.corpus)
-        if any(part.startswith(".") for part in rel.parts):
+        if is_hidden(rel):
             return False
         # A folder copied in or removed may arrive as one event for the folder itself (its
         # files can land before the folder is watched); the build rescans everything anyway.
-        return (
-            p.suffix.lower() in SUPPORTED_SUFFIXES
-            or change == watchfiles.Change.deleted
-            or p.is_dir()
-        )
+        return is_indexable(rel) or change == watchfiles.Change.deleted or p.is_dir()
 
 
 def watch_corpus(
@@ -59,9 +55,7 @@ def watch_corpus(
     A build that finds the writer lock busy (an upload, a `qa index`) is retried at the
     next tick rather than dropped, so no change is ever missed. Stops when ``stop`` is set.
     """
-    corpus = settings.corpus_dir
-    if not corpus.is_dir():
-        raise CorpusNotFound(f"corpus folder not found: {corpus}")
+    corpus = require_folder(settings.corpus_dir)
     pending = True  # catch up with whatever changed while nobody was watching
     changes = watchfiles.watch(
         corpus,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pdfbytes import pdf_with_pages
 
-from qa.corpus.loader import document_id, iter_corpus_files, load_bytes, load_corpus
+from qa.corpus.folder import iter_corpus_files
+from qa.corpus.loader import document_id, load_bytes, load_corpus
 from qa.errors import CorpusNotFound, InvalidDocument
 
 # --- .txt -------------------------------------------------------------------------------
