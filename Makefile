@@ -39,8 +39,8 @@ eval: install
 	$(BIN)/qa eval ../shared/bench/wikiqa-dev.tsv
 
 bench: install
-	$(BIN)/python bench/wikiqa.py
-	$(BIN)/python bench/latency.py
+	$(BIN)/python -m bench.wikiqa
+	$(BIN)/python -m bench.latency
 
 # Keeps index/feedback.sqlite: people's Slack verdicts are not a build product.
 clean:

@@ -7,7 +7,7 @@ by 5-fold cross-validation over questions with three different splits. Weights n
 --set are overridden after each fit (the cross-validation does the same). The calibration
 maps the best score to P(the top quote is right), counting unanswerable questions as wrong.
 
-    .venv/bin/python bench/fit_weights.py [--tsv ../shared/bench/wikiqa-dev.tsv]
+    .venv/bin/python -m bench.fit_weights [--tsv ../shared/bench/wikiqa-dev.tsv]
         [--workdir DIR] [--set lexical=2.0 ...] [--drop NAME ...]
 
 Prints the weights and calibration to paste into qa/answer/ranker.py.
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from workspace import wikiqa_index
 
+from bench.workspace import wikiqa_index
 from qa.answer.ranker import FEATURES, WEIGHTS
 from qa.evaluation.metrics import matches
 
@@ -132,7 +132,7 @@ def main() -> int:
     print("}")
     a, b = calibrate(qs, w)
     print(f"CALIBRATION = ({a:.4f}, {b:.4f})")
-    print("reproduce:", shlex.join([sys.executable, *sys.argv]))
+    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
     return 0
 
 

@@ -3,7 +3,7 @@
 Prints build time, acc@1, acc@3, MRR, document hit@k, the plain dense baseline measured
 in the same run, and the coverage/accuracy curve used to choose the abstention default.
 
-    .venv/bin/python bench/wikiqa.py [--tsv ../shared/bench/wikiqa-dev.tsv] [--workdir DIR]
+    .venv/bin/python -m bench.wikiqa [--tsv ../shared/bench/wikiqa-dev.tsv] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from workspace import wikiqa_index
-
+from bench.workspace import wikiqa_index
 from qa.evaluation.metrics import evaluate
 from qa.evaluation.report import reliability_table, threshold_table
 
@@ -41,7 +40,7 @@ def main() -> int:
     print(json.dumps(report.summary(), indent=2))
     print("\n".join(threshold_table(report, THRESHOLDS)))
     print("\n".join(reliability_table(report)))
-    print("reproduce:", " ".join(shlex.quote(a) for a in [".venv/bin/python", *sys.argv]))
+    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
     return 0
 
 

@@ -103,11 +103,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     from qa.index.build import build_index
-    from qa.index.embedder import SentenceTransformerEmbedder
+    from qa.runtime import build_embedder
 
-    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
     report = build_index(
-        settings, embedder, full=args.full, progress=sys.stderr.isatty(), lock_timeout=args.wait
+        settings,
+        build_embedder(settings),
+        full=args.full,
+        progress=sys.stderr.isatty(),
+        lock_timeout=args.wait,
     )
     _print_report(report)
     return 0
@@ -133,10 +136,10 @@ def _print_report(report) -> None:
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     import threading
 
-    from qa.index.embedder import SentenceTransformerEmbedder
     from qa.index.watcher import watch_corpus
+    from qa.runtime import build_embedder
 
-    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    embedder = build_embedder(settings)
     print(f"watching {settings.corpus_dir} (Ctrl-C to stop)", flush=True)
     for report in watch_corpus(settings, embedder, threading.Event(), args.debounce, args.wait):
         _print_report(report)
@@ -144,11 +147,10 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.answer.service import AnswerService
     from qa.api.schemas import answer_out
+    from qa.runtime import Runtime
 
-    service = AnswerService.from_settings(settings)
-    answer = service.ask(args.question, args.top_k)
+    answer = Runtime.build(settings).service.ask(args.question, args.top_k)
     if args.json:
         print(answer_out(answer).model_dump_json(indent=2))
         return 0
@@ -169,34 +171,31 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from qa.answer.service import AnswerService
     from qa.api.app import create_app
     from qa.plugins import start_background_plugins
+    from qa.runtime import Runtime
 
     logging.getLogger("qa").setLevel(logging.INFO)
-    service = AnswerService.from_settings(settings)
-    service.live.watch(settings.reload_interval)
-    handles = start_background_plugins(service, settings)
-    try:
-        uvicorn.run(create_app(settings, service), host=settings.host, port=settings.port)
-    finally:
-        for handle in handles:
-            handle.close()
-        service.live.close()
+    with Runtime.build(settings) as runtime:
+        handles = start_background_plugins(runtime.service, settings)
+        try:
+            uvicorn.run(create_app(runtime), host=settings.host, port=settings.port)
+        finally:
+            for handle in handles:
+                handle.close()
     return 0
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.answer.service import AnswerService
     from qa.evaluation.datasets import load_jsonl, load_wikiqa
     from qa.evaluation.metrics import evaluate
     from qa.evaluation.report import reliability_table, threshold_table
     from qa.index.build import build_index
-    from qa.index.embedder import SentenceTransformerEmbedder
+    from qa.runtime import Runtime, build_embedder
 
     if not args.file.is_file():
         raise errors.InvalidDocument(f"no such question file: {args.file}")
-    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    embedder = build_embedder(settings)
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as tmp:
         if args.file.suffix.lower() == ".tsv":
             work = args.workdir or Path(tmp)
@@ -213,7 +212,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
                 questions = load_jsonl(args.file)
             except ValueError as exc:
                 raise errors.InvalidDocument(str(exc)) from exc
-        report = evaluate(AnswerService(settings, embedder), questions)
+        report = evaluate(Runtime.build(settings, embedder).service, questions)
     if args.report:
         report.write(args.report)
     print(json.dumps(report.summary(), indent=2))

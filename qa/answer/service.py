@@ -13,7 +13,7 @@ from qa.answer import ranker
 from qa.answer.quotes import pick
 from qa.answer.retriever import ChunkHit, retrieve
 from qa.errors import DocumentNotFound, InvalidQuestion
-from qa.index.embedder import Embedder, SentenceTransformerEmbedder
+from qa.index.embedder import Embedder
 from qa.index.lexical import analyze
 from qa.index.live import LiveIndex
 from qa.index.version import IndexVersion
@@ -38,14 +38,10 @@ class Ranking:
 class AnswerService:
     """Thread-safe; every answer comes from one index version and says which."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, live: LiveIndex | None = None):
+    def __init__(self, settings: Settings, embedder: Embedder, live: LiveIndex) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.live = live or LiveIndex(settings.index_dir, embedder.name)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> AnswerService:
-        return cls(settings, SentenceTransformerEmbedder(settings.model, settings.embed_batch_size))
+        self.live = live
 
     @property
     def index_version(self) -> str | None:

@@ -5,27 +5,26 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from qa import __version__
-from qa.answer.service import AnswerService
 from qa.api import documents_write, errors, routes
 from qa.api.limits import BodySizeLimit
-from qa.index.updates import DocumentWriter
 from qa.plugins import mount_http_plugins
-from qa.settings import Settings
+from qa.runtime import Runtime
 
 
-def create_app(settings: Settings, service: AnswerService, plugins: bool = True) -> FastAPI:
+def create_app(runtime: Runtime, plugins: bool = True) -> FastAPI:
+    """The HTTP API over built parts; ``plugins`` mounts extensions such as Slack."""
     app = FastAPI(
         title="qa-bot",
         version=__version__,
         description="Answers questions about your documents with verbatim, cited quotes.",
     )
-    app.state.settings = settings
-    app.state.service = service
-    app.state.document_writer = DocumentWriter(settings, service.embedder, service.live)
+    app.state.settings = runtime.settings
+    app.state.service = runtime.service
+    app.state.document_writer = runtime.writer
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(documents_write.router)
     if plugins:
-        mount_http_plugins(app, service, settings)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+        mount_http_plugins(app, runtime.service, runtime.settings)
+    app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_upload_bytes)
     return app

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from slack_fixtures import FakeService, sample_answer
 
 from bot.answering import FAILED, NO_INDEX, reply_to
 from qa.errors import IndexCorrupt, InvalidQuestion, ModelUnavailable, NoIndex
+from tests.support.answers import FakeService, sample_answer
 
 
 @pytest.mark.parametrize(

@@ -7,29 +7,16 @@ so only three calls here do; the error paths fail before the model is needed.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_qa
+
 ANSWER_KEYS = {
     "question", "answered", "confidence", "quotes", "passages", "index_version", "timings_ms",
 }  # fmt: skip
-
-
-def run_qa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m qa ARGS`` with no QA_/SLACK_ settings leaking in from this process."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "qa", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from upkeep_support import (
-    CountingEmbedder,
-    FakeEmbedder,
-    cited_titles,
-    make_settings,
-)
 
-from qa.answer.service import AnswerService
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import document_id
 from qa.errors import DocumentNotFound
@@ -20,14 +13,18 @@ from qa.index.build import build_index, split_document
 from qa.index.live import LiveIndex
 from qa.index.store import VersionReader
 from qa.index.views import chunk_input
+from qa.runtime import Runtime
+from tests.support.answers import cited_titles
+from tests.support.embedders import CountingEmbedder, FakeEmbedder
+from tests.support.settings import corpus_settings
 
 
 def test_add_edit_delete_rename_change_the_answers(tmp_path, embedder):
-    settings = make_settings(tmp_path)
+    settings = corpus_settings(tmp_path)
     counting = CountingEmbedder(embedder)
     first = build_index(settings, counting)
     assert (len(first.added), first.unchanged, first.documents) == (3, 0, 3)
-    service = AnswerService(settings, embedder)
+    service = Runtime.build(settings, embedder).service
     assert "Falcons" in cited_titles(service.ask("What is the fastest bird?"))
 
     again = build_index(settings, counting)
@@ -84,7 +81,7 @@ LONG = "Rivers\n\n" + " ".join(
 
 
 def test_changing_chunk_size_embeds_only_new_chunk_texts(tmp_path, embedder):
-    settings = make_settings(tmp_path, {"rivers.txt": LONG, "falcons.txt": "Falcons\n\nFast."})
+    settings = corpus_settings(tmp_path, {"rivers.txt": LONG, "falcons.txt": "Falcons\n\nFast."})
     counting = CountingEmbedder(embedder)
     build_index(settings, counting)
 
@@ -107,7 +104,7 @@ def test_changing_chunk_size_embeds_only_new_chunk_texts(tmp_path, embedder):
 
 
 def test_full_rebuild_reembeds_everything(tmp_path, embedder):
-    settings = make_settings(tmp_path)
+    settings = corpus_settings(tmp_path)
     counting = CountingEmbedder(embedder)
     first = build_index(settings, counting)
     texts_first = set(counting.texts)
@@ -120,7 +117,7 @@ def test_full_rebuild_reembeds_everything(tmp_path, embedder):
 
 
 def test_a_different_model_rebuilds_everything_and_never_mixes_vectors(tmp_path):
-    settings = make_settings(tmp_path)
+    settings = corpus_settings(tmp_path)
     model_a, model_b = FakeEmbedder("fake-a"), FakeEmbedder("fake-b")
     build_index(settings, model_a)
     live_a = LiveIndex(settings.index_dir, "fake-a")
@@ -141,7 +138,7 @@ def test_a_different_model_rebuilds_everything_and_never_mixes_vectors(tmp_path)
 
 
 def test_the_cache_keeps_only_what_the_live_index_uses(tmp_path, embedder):
-    settings = make_settings(tmp_path)
+    settings = corpus_settings(tmp_path)
     counting = CountingEmbedder(embedder)
     build_index(settings, counting)
     (settings.corpus_dir / "falcons.txt").unlink()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 import numpy as np
-from upkeep_support import FakeEmbedder
 
 from qa.index.cache import EmbeddingCache
+from tests.support.embedders import FakeEmbedder
 
 
 def rows(path) -> int:

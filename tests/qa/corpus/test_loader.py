@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from pdfbytes import pdf_with_pages
 
 from qa.corpus.folder import iter_corpus_files
 from qa.corpus.loader import document_id, load_bytes, load_corpus
 from qa.errors import CorpusNotFound, InvalidDocument
+from tests.support.pdfbytes import pdf_with_pages
 
 # --- .txt -------------------------------------------------------------------------------
 

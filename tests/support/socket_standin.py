@@ -8,8 +8,9 @@ import threading
 import time
 from typing import Any
 
-from background import BackgroundServer
 from websockets.sync.server import ServerConnection, serve
+
+from tests.support.background import BackgroundServer
 
 
 class SocketStandIn(BackgroundServer):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_settings
-from pdfbytes import pdf_with_pages
 
 from qa.answer.ranker import confidence, is_quotable
+from tests.support.pdfbytes import pdf_with_pages
+from tests.support.settings import make_settings
 
 QUESTIONS = [
     "How many hectares of coca were under cultivation in 2019?",
@@ -86,8 +86,8 @@ def test_a_question_matching_a_heading_never_gets_the_heading_as_a_quote(service
 
 
 def test_quotes_from_a_pdf_carry_their_page_and_markdown_keeps_offsets(tmp_path, embedder):
-    from qa.answer.service import AnswerService
     from qa.index.build import build_index
+    from qa.runtime import Runtime
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -104,7 +104,7 @@ def test_quotes_from_a_pdf_carry_their_page_and_markdown_keeps_offsets(tmp_path,
     )
     settings = make_settings(corpus, tmp_path / "index")
     build_index(settings, embedder)
-    service = AnswerService(settings, embedder)
+    service = Runtime.build(settings, embedder).service
 
     mining = service.ask("How many illegal gold mining camps were destroyed in La Pampa?")
     top = mining.quotes[0]
@@ -123,8 +123,8 @@ def test_quotes_from_a_pdf_carry_their_page_and_markdown_keeps_offsets(tmp_path,
 
 
 def test_a_passage_repeated_in_two_reports_is_quoted_once(tmp_path, embedder):
-    from qa.answer.service import AnswerService
     from qa.index.build import build_index
+    from qa.runtime import Runtime
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -142,7 +142,7 @@ def test_a_passage_repeated_in_two_reports_is_quoted_once(tmp_path, embedder):
         encoding="utf-8",
     )
     build_index(make_settings(corpus, tmp_path / "index"), embedder)
-    service = AnswerService(make_settings(corpus, tmp_path / "index"), embedder)
+    service = Runtime.build(make_settings(corpus, tmp_path / "index"), embedder).service
 
     answer = service.ask("How much copper concentrate did the Ilo smelter process?")
 

@@ -10,8 +10,10 @@ import json
 
 import httpx
 import pytest
-from conftest import ARTICLE, make_settings
-from upkeep_support import FakeEmbedder
+
+from tests.support.corpora import ARTICLE
+from tests.support.embedders import FakeEmbedder
+from tests.support.settings import make_settings
 
 QUESTIONS = [
     ("How many hectares of coca were under cultivation in 2019?", "72,000 hectares"),
@@ -211,12 +213,12 @@ def test_health_readiness_and_docs(client):
 
 
 def test_without_an_index_readyz_and_ask_are_503_with_a_hint(tmp_path, embedder, serve_app):
-    from qa.answer.service import AnswerService
     from qa.api.app import create_app
+    from qa.runtime import Runtime
 
     settings = make_settings(tmp_path / "corpus", tmp_path / "index")
     (tmp_path / "index").mkdir()
-    url = serve_app(create_app(settings, AnswerService(settings, embedder), plugins=False))
+    url = serve_app(create_app(Runtime.build(settings, embedder), plugins=False))
 
     with httpx.Client(base_url=url, timeout=30) as c:
         ready = assert_error(c.get("/readyz"), 503)
@@ -228,10 +230,10 @@ def test_without_an_index_readyz_and_ask_are_503_with_a_hint(tmp_path, embedder,
 
 
 def test_a_model_that_cannot_be_loaded_is_503_naming_it(tmp_path, serve_app):
-    from qa.answer.service import AnswerService
     from qa.api.app import create_app
     from qa.index.build import build_index
     from qa.index.embedder import SentenceTransformerEmbedder
+    from qa.runtime import Runtime
 
     model = tmp_path / "not-a-model"
     model.mkdir()
@@ -241,8 +243,8 @@ def test_a_model_that_cannot_be_loaded_is_503_naming_it(tmp_path, serve_app):
     # The index says it was built with that model, so the live index loads; asking needs
     # the model itself, which is an empty folder.
     build_index(settings, FakeEmbedder(str(model)))
-    service = AnswerService(settings, SentenceTransformerEmbedder(str(model)))
-    url = serve_app(create_app(settings, service, plugins=False))
+    runtime = Runtime.build(settings, SentenceTransformerEmbedder(str(model)))
+    url = serve_app(create_app(runtime, plugins=False))
 
     with httpx.Client(base_url=url, timeout=60) as c:
         error = assert_error(

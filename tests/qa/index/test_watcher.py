@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 import watchfiles
-from upkeep_support import cited_titles, make_settings
 
-from qa.answer.service import AnswerService
 from qa.errors import CorpusNotFound
 from qa.index import layout
 from qa.index.watcher import CorpusFilter, watch_corpus
+from qa.runtime import Runtime
+from tests.support.answers import cited_titles
+from tests.support.settings import corpus_settings
 
 
 class Watching:
@@ -53,13 +54,13 @@ class Watching:
 
 
 def test_changes_in_the_folder_are_indexed_as_they_happen(tmp_path, embedder):
-    settings = make_settings(tmp_path)
+    settings = corpus_settings(tmp_path)
     corpus = settings.corpus_dir
     watching = Watching(settings, embedder)
     try:
         initial = watching.next_report()
         assert len(initial.added) == 3  # catches up on start
-        service = AnswerService(settings, embedder)
+        service = Runtime.build(settings, embedder).service
 
         (corpus / "tea.txt").write_text("Green tea\n\nMatcha is a powdered green tea.\n")
         added = watching.next_report(lambda r: r.added)
@@ -98,13 +99,13 @@ def test_filter_skips_hidden_unsupported_and_index_files(tmp_path):
 
 
 def test_a_missing_corpus_folder_is_reported(tmp_path, embedder):
-    settings = make_settings(tmp_path).model_copy(update={"corpus_dir": Path(tmp_path / "nope")})
+    settings = corpus_settings(tmp_path).model_copy(update={"corpus_dir": Path(tmp_path / "nope")})
     with pytest.raises(CorpusNotFound, match="nope"):
         next(watch_corpus(settings, embedder, threading.Event()))
 
 
 def test_qa_watch_command_prints_each_update_and_stops_on_ctrl_c(tmp_path):
-    settings = make_settings(tmp_path)
+    settings = corpus_settings(tmp_path)
     child = subprocess.Popen(
         [sys.executable, "-m", "qa", "watch", "--corpus", str(settings.corpus_dir),
          "--index", str(settings.index_dir), "--debounce", "0.2"],

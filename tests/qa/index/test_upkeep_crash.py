@@ -12,7 +12,6 @@ import time
 
 import httpx
 import pytest
-from upkeep_support import cited_titles, make_settings
 
 from qa import cli
 from qa.answer.service import AnswerService
@@ -22,6 +21,9 @@ from qa.index import layout
 from qa.index.build import build_index
 from qa.index.live import LiveIndex
 from qa.index.store import VersionReader
+from qa.runtime import Runtime
+from tests.support.answers import cited_titles
+from tests.support.settings import corpus_settings
 
 # Runs a real build in a child process and parks it at one point, so the test can kill it
 # there: patches wrap the functions the build calls at that moment.
@@ -85,7 +87,7 @@ def _kill_build_at(settings, point: str, tmp_path) -> None:
 def test_killed_indexer_leaves_the_last_good_index_and_the_next_run_recovers(
     tmp_path, embedder, point, capsys
 ):
-    settings = make_settings(tmp_path)
+    settings = corpus_settings(tmp_path)
     good = build_index(settings, embedder).version
     (settings.corpus_dir / "tea.txt").write_text("Green tea\n\nMatcha is a powdered tea.\n")
 
@@ -96,7 +98,7 @@ def test_killed_indexer_leaves_the_last_good_index_and_the_next_run_recovers(
     assert leftovers == ({"tmp"} if point in ("tmp-folder", "manifest") else set())
     assert (index / "CURRENT.tmp").exists() == (point == "pointer")
     assert layout.current_version(index) == good
-    service = AnswerService(settings, embedder)
+    service = Runtime.build(settings, embedder).service
     answer = service.ask("What is the fastest bird?")
     assert answer.index_version == good and "Falcons" in cited_titles(answer)
 
@@ -120,7 +122,7 @@ def _flip_bytes(path, offset: int = -20) -> None:
 def test_a_damaged_version_is_refused_and_the_last_good_one_keeps_serving(
     tmp_path, embedder, damage
 ):
-    settings = make_settings(tmp_path)
+    settings = corpus_settings(tmp_path)
     good = build_index(settings, embedder).version
     live = LiveIndex(settings.index_dir, embedder.name)
     assert live.current().version == good
@@ -151,22 +153,22 @@ def test_a_damaged_version_is_refused_and_the_last_good_one_keeps_serving(
 
 
 def test_readyz_says_why_when_no_version_is_loadable(tmp_path, embedder, serve_app):
-    settings = make_settings(tmp_path)
+    settings = corpus_settings(tmp_path)
     good = build_index(settings, embedder).version
-    service = AnswerService(settings, embedder)
-    url = serve_app(create_app(settings, service, plugins=False))
+    runtime = Runtime.build(settings, embedder)
+    url = serve_app(create_app(runtime, plugins=False))
     assert httpx.get(url + "/readyz").json()["index_version"] == good
 
     (settings.corpus_dir / "tea.txt").write_text("Green tea\n\nMatcha is a powdered tea.\n")
     bad = build_index(settings, embedder).version
     _flip_bytes(layout.versions_dir(settings.index_dir) / bad / "chunks.faiss")
-    service.live.refresh()
+    runtime.live.refresh()
     still = httpx.get(url + "/readyz")
     assert still.status_code == 200 and still.json()["index_version"] == good
     assert "checksum" in still.json()["warning"]
 
-    fresh = AnswerService(settings, embedder)  # a server started now has no good version
-    url = serve_app(create_app(settings, fresh, plugins=False))
+    fresh = Runtime.build(settings, embedder)  # a server started now has no good version
+    url = serve_app(create_app(fresh, plugins=False))
     ready = httpx.get(url + "/readyz")
     assert ready.status_code == 503
     message = ready.json()["error"]["message"]
@@ -175,7 +177,7 @@ def test_readyz_says_why_when_no_version_is_loadable(tmp_path, embedder, serve_a
 
 
 def test_a_second_writer_fails_clearly_or_waits(tmp_path, embedder, capsys):
-    settings = make_settings(tmp_path)
+    settings = corpus_settings(tmp_path)
     first = build_index(settings, embedder).version
     (settings.corpus_dir / "tea.txt").write_text("Green tea\n\nMatcha is a powdered tea.\n")
     held, release = threading.Event(), threading.Event()

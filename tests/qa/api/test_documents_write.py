@@ -8,14 +8,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from upkeep_support import make_settings
 
-from qa.answer.service import AnswerService
 from qa.api.app import create_app
 from qa.corpus.loader import document_id
 from qa.index import layout
 from qa.index.build import build_index
+from qa.runtime import Runtime
 from qa.settings import Settings
+from tests.support.settings import corpus_settings
 
 KEY = {"X-API-Key": "write-secret"}
 OTTERS = (
@@ -49,9 +49,9 @@ class Api:
 
 @pytest.fixture
 def api(tmp_path, embedder, serve_app) -> Api:
-    settings = make_settings(tmp_path, api_key="write-secret", max_upload_bytes=4096)
+    settings = corpus_settings(tmp_path, api_key="write-secret", max_upload_bytes=4096)
     build_index(settings, embedder)
-    app = create_app(settings, AnswerService(settings, embedder), plugins=False)
+    app = create_app(Runtime.build(settings, embedder), plugins=False)
     return Api(serve_app(app), settings, app)
 
 
@@ -124,9 +124,9 @@ def test_writes_need_the_write_key(api, tmp_path, embedder, serve_app):
     assert httpx.delete(f"{api.url}/documents/{document_id('falcons.txt')}").status_code == 401
     assert "a.txt" not in api.corpus_files()
 
-    keyless = make_settings(tmp_path / "keyless")
+    keyless = corpus_settings(tmp_path / "keyless")
     build_index(keyless, embedder)
-    url = serve_app(create_app(keyless, AnswerService(keyless, embedder), plugins=False))
+    url = serve_app(create_app(Runtime.build(keyless, embedder), plugins=False))
     refused = httpx.post(url + "/documents", json={"title": "t", "text": "x"}, headers=KEY)
     assert refused.status_code == 401 and "QA_API_KEY" in refused.json()["error"]["message"]
 

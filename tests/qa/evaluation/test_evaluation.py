@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_cli import run_qa
 
 from qa.corpus.loader import document_id
 from qa.evaluation.datasets import EvalQuestion, load_jsonl, load_wikiqa
 from qa.evaluation.metrics import EvalReport, QuestionResult, matches
+from tests.support.cli import run_qa
 
 HEADER = "QuestionID\tQuestion\tDocumentID\tDocumentTitle\tSentenceID\tSentence\tLabel"
 ROWS = [

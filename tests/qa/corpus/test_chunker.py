@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ARTICLE, SHIPPED_CORPUS
 
 from qa.corpus.chunker import Chunker, chunk_id
 from qa.corpus.loader import load_bytes
+from tests.support.corpora import ARTICLE, SHIPPED_CORPUS
 
 
 @pytest.fixture(scope="module")

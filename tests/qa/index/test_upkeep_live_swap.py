@@ -5,13 +5,14 @@ from __future__ import annotations
 import threading
 
 import httpx
-from upkeep_support import DOCS, make_settings
 
-from qa.answer.service import AnswerService
 from qa.api.app import create_app
 from qa.index import layout
 from qa.index.build import build_index
 from qa.index.store import VersionReader
+from qa.runtime import Runtime
+from tests.support.corpora import DOCS
+from tests.support.settings import corpus_settings
 
 QUESTION = "What is the vault code?"
 SWAPS = 6
@@ -25,11 +26,11 @@ def _vault(code: int) -> str:
 def test_answers_stay_consistent_with_one_version_while_the_index_is_replaced(
     tmp_path, embedder, serve_app
 ):
-    settings = make_settings(tmp_path, dict(DOCS, **{"vault.txt": _vault(1000)}), api_key="k")
+    settings = corpus_settings(tmp_path, dict(DOCS, **{"vault.txt": _vault(1000)}), api_key="k")
     first = build_index(settings, embedder)
-    service = AnswerService(settings, embedder)
-    service.live.watch(0.05)  # as `qa serve` does: picks up versions other writers publish
-    url = serve_app(create_app(settings, service, plugins=False))
+    runtime = Runtime.build(settings, embedder)
+    runtime.live.watch(0.05)  # as `qa serve` does: picks up versions other writers publish
+    url = serve_app(create_app(runtime, plugins=False))
 
     texts: dict[str, dict[str, str]] = {}  # version -> document id -> text
     codes: dict[str, int] = {}
@@ -76,7 +77,7 @@ def test_answers_stay_consistent_with_one_version_while_the_index_is_replaced(
         swaps_done.set()
         for c in clients:
             c.join()
-        service.live.close()
+        runtime.close()
 
     assert failures == []
     assert len(responses) >= 2 * MIN_REQUESTS_PER_CLIENT
@@ -92,7 +93,7 @@ def test_answers_stay_consistent_with_one_version_while_the_index_is_replaced(
 
 
 def test_a_version_in_use_is_not_pruned_until_its_reader_is_gone(tmp_path, embedder):
-    settings = make_settings(tmp_path)
+    settings = corpus_settings(tmp_path)
     old = build_index(settings, embedder).version
     reader = VersionReader(settings.index_dir / "versions" / old)
     for i in range(layout.KEEP_VERSIONS + 1):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from upkeep_support import DOCS, make_settings
 
 from qa.corpus.loader import document_id
 from qa.errors import IndexBusy
@@ -11,11 +10,13 @@ from qa.index import layout, updates
 from qa.index.build import build_index
 from qa.index.live import LiveIndex
 from qa.index.updates import DocumentWriter
+from tests.support.corpora import DOCS
+from tests.support.settings import corpus_settings
 
 
 @pytest.fixture
 def writer(tmp_path, embedder) -> DocumentWriter:
-    settings = make_settings(tmp_path, write_lock_wait=0.3)
+    settings = corpus_settings(tmp_path, write_lock_wait=0.3)
     build_index(settings, embedder)
     return DocumentWriter(settings, embedder, LiveIndex(settings.index_dir, embedder.name))
 
