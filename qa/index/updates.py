@@ -8,7 +8,6 @@ concurrent `qa index` or upload never interleaves with it.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -30,10 +29,6 @@ from qa.models import Document, DocumentRef
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-_MAX_NAME = 255
-_MAX_PATH = 1024
-_URL = re.compile(r"https?://\S+\Z")
 
 
 @dataclass(frozen=True)
