@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from fastapi import FastAPI
 
 from qa import __version__
+from qa.answer.service import AnswerService
 from qa.api import documents_write, errors, routes
 from qa.api.limits import BodySizeLimit
+from qa.index.updates import DocumentWriter
 from qa.plugins import mount_http_plugins
-from qa.runtime import Runtime
+from qa.settings import Settings
 
 
-def create_app(runtime: Runtime, plugins: bool = True) -> FastAPI:
+class Parts(Protocol):
+    """What the app serves; qa.runtime.Runtime builds these from settings."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def service(self) -> AnswerService: ...
+
+    @property
+    def writer(self) -> DocumentWriter: ...
+
+
+def create_app(runtime: Parts, plugins: bool = True) -> FastAPI:
     """The HTTP API over built parts; ``plugins`` mounts extensions such as Slack."""
     app = FastAPI(
         title="qa-bot",
