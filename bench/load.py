@@ -12,7 +12,7 @@ Each round, for each variant in turn:
 Every number is client-side wall time. Rounds alternate the variants so that both see the
 same machine; the summary gives the median over rounds and the after/before ratio.
 
-    .venv/bin/python bench/load.py [--rounds 3] [--baseline-rev f0e3205]
+    .venv/bin/python -m bench.load [--rounds 3] [--baseline-rev f0e3205]
 """
 
 from __future__ import annotations
@@ -215,9 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="also write every measurement as JSON here")
     args = parser.parse_args(argv)
 
-    sys.path.insert(0, str(REPO))
-    from qa.embedder import SentenceTransformerEmbedder
-    from qa.indexer import build_index
+    from qa.index.embedder import SentenceTransformerEmbedder
+    from qa.index.build import build_index
     from qa.settings import Settings
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_", "OMP_"))}
@@ -285,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"  after, in every round: upload p99 < 300 ms: {every['upload_p99_ms']}; "
           f"busy p95 < 60 ms: {every['busy_p95_ms']}")  # fmt: skip
-    command = shlex.join([".venv/bin/python", "bench/load.py", *(argv or sys.argv[1:])])
+    command = shlex.join([".venv/bin/python", "-m", "bench.load", *(argv or sys.argv[1:])])
     print(f"reproduce: cd {REPO} && {command}")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,6 @@ STATUS: list[tuple[type[errors.QAError], int, str, str | None]] = [
     (errors.DocumentExists, 409, "document_exists", None),
     (errors.IndexCorrupt, 503, "index_corrupt", "run `qa index` to rebuild it"),
     (errors.NoIndex, 503, "no_index", "run `qa index` to build the index"),
-    (errors.ModelMismatch, 503, "model_mismatch", "run `qa index` to rebuild it"),
     (errors.ModelUnavailable, 503, "model_unavailable", "check QA_MODEL"),
     (errors.IndexBusy, 409, "index_busy", "another update is running; retry shortly"),
     (errors.Unauthorized, 401, "unauthorized", "send the key in the X-API-Key header"),

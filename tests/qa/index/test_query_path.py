@@ -1,0 +1,108 @@
+"""Questions never wait for a build; concurrent questions share one model call; /readyz
+waits for the model; tests never read what a user keeps in corpus/."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+import numpy as np
+import pytest
+from qa.api.app import create_app
+from qa.index.batching import MicroBatcher
+from qa.index.embedder import SentenceTransformerEmbedder
+from qa.runtime import Runtime
+from tests.support.corpora import ARTICLE, SHIPPED_CORPUS
+
+
+def test_a_question_is_answered_while_a_build_holds_the_build_model(service, embedder):
+    """The build copy of the model is locked, as during a long upload: a question that
+    shared its lock would hang here; with its own copy it is answered."""
+    answers = []
+    with embedder._build.lock:
+        asker = threading.Thread(
+            target=lambda: answers.append(service.ask("Who leads DEVIDA?")), daemon=True
+        )
+        asker.start()
+        asker.join(timeout=120)
+        assert not asker.is_alive(), "the question waited for the build"
+    assert "Ruben Vargas" in answers[0].quotes[0].text
+
+
+def test_batched_question_vectors_match_single_ones(embedder):
+    questions = ["Who leads DEVIDA?", "How many hectares of coca?", "Where is La Pampa?"]
+    alone = [embedder.embed([q])[0] for q in questions]
+    results: dict[str, np.ndarray] = {}
+    threads = [
+        threading.Thread(target=lambda q=q: results.__setitem__(q, embedder.embed_query(q)))
+        for q in questions * 4
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    for q, single in zip(questions, alone):
+        assert np.allclose(results[q], single, atol=1e-5)
+
+
+def test_concurrent_callers_are_served_in_fewer_model_calls():
+    started, release = threading.Event(), threading.Event()
+    calls: list[list[str]] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        if len(calls) == 1:  # hold the first call so that the others queue behind it
+            started.set()
+            release.wait(10)
+        return np.array([[float(len(t))] for t in texts])
+
+    batcher = MicroBatcher(encode, max_batch=64)
+    out: dict[str, float] = {}
+    first = threading.Thread(target=lambda: out.__setitem__("x", batcher.embed_one("x")[0]))
+    first.start()
+    assert started.wait(10)
+    texts = [f"q{'?' * i}" for i in range(10)]
+    others = [
+        threading.Thread(target=lambda t=t: out.__setitem__(t, batcher.embed_one(t)[0]))
+        for t in texts
+    ]
+    for t in others:
+        t.start()
+    deadline = time.monotonic() + 10
+    while batcher.queued() < len(texts) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+    for t in [first, *others]:
+        t.join(10)
+
+    assert out == {"x": 1.0, **{t: float(len(t)) for t in texts}}  # each caller its own row
+    assert len(calls) == 2 and sorted(calls[1]) == sorted(texts)
+
+
+def test_an_error_in_the_model_reaches_every_waiting_caller():
+    def encode(texts):
+        raise RuntimeError("model exploded")
+
+    batcher = MicroBatcher(encode)
+    for _ in range(2):  # and the worker survives it
+        with pytest.raises(RuntimeError, match="model exploded"):
+            batcher.embed_one("q")
+
+
+def test_readyz_waits_for_the_question_model(shipped_index, serve_app):
+    cold = SentenceTransformerEmbedder()
+    url = serve_app(create_app(Runtime.build(shipped_index, cold), plugins=False))
+
+    warming = httpx.get(url + "/readyz")
+    assert warming.status_code == 503 and warming.json()["error"]["code"] == "warming_up"
+    assert httpx.get(url + "/healthz").status_code == 200
+    cold.warm(builds=False)
+    ready = httpx.get(url + "/readyz")
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+
+
+def test_the_shared_index_holds_only_the_shipped_article_copied(shipped_index):
+    corpus = shipped_index.corpus_dir
+    assert corpus.resolve() != SHIPPED_CORPUS.resolve()
+    assert [p.name for p in corpus.iterdir()] == [ARTICLE]
