@@ -2,8 +2,9 @@
 
 Both servers are real `qa serve` processes on 127.0.0.1 over copies of one index of the
 shipped article: "before" runs the code of ``--baseline-rev`` (extracted with
-`git archive` into a temp folder), "after" the code of this checkout with its defaults.
-Each round, for each variant in turn:
+`git archive` into a temp folder), "after" the code of this checkout with its defaults,
+and "after-threads0" (with ``--variants``) the same with QA_TORCH_THREADS=0, torch's own
+thread count: the comparison behind QA_TORCH_THREADS's default. Each round, for each variant in turn:
 
   throughput  --clients concurrent clients (default 32), --per-client requests each
   upload      sequential /ask while a ~67 KB document is uploaded and embedded
@@ -12,7 +13,7 @@ Each round, for each variant in turn:
 Every number is client-side wall time. Rounds alternate the variants so that both see the
 same machine; the summary gives the median over rounds and the after/before ratio.
 
-    .venv/bin/python -m bench.load [--rounds 3] [--baseline-rev f0e3205]
+    .venv/bin/python -m bench.load [--rounds 3] [--variants before,after] [--baseline-rev f0e3205]
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ QUESTIONS = [
     "How many riverboats has the Peruvian Navy deployed?",
     "What is the capital of Australia?",
 ]
+# Settings each variant's server runs with (on top of the API key), besides its code.
+VARIANTS: dict[str, dict[str, str]] = {
+    "before": {},
+    "after": {},
+    "after-threads0": {"QA_TORCH_THREADS": "0"},
+}
 TARGETS = {"throughput_rps": 54.0, "upload_p99_ms": 300.0, "busy_p95_ms": 60.0}
 
 
@@ -212,21 +219,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--busy", type=int, default=4)
     parser.add_argument("--busy-requests", type=int, default=40)
     parser.add_argument("--upload-bytes", type=int, default=67_000)
+    parser.add_argument(
+        "--variants", default="before,after",
+        help="comma list: before, after, after-threads0 (QA_TORCH_THREADS=0: torch's default)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, help="also write every measurement as JSON here")
     args = parser.parse_args(argv)
 
-    from qa.index.embedder import SentenceTransformerEmbedder
     from qa.index.build import build_index
+    from qa.index.embedder import SentenceTransformerEmbedder
     from qa.settings import Settings
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_", "OMP_"))}
     env.update(QA_API_KEY=KEY, QA_WRITE_LOCK_WAIT="600")
-    variants = ["before", "after"]
+    variants = args.variants.split(",")
+    unknown = set(variants) - set(VARIANTS)
+    if unknown or variants[0] != "before":
+        parser.error(f"--variants: 'before' first, then any of {', '.join(VARIANTS)}")
     texts = iter(documents(args.upload_bytes, args.rounds * len(variants)))
     results: dict[str, list[dict]] = {v: [] for v in variants}
     with tempfile.TemporaryDirectory(prefix="qa-load-") as tmp:
         tmp = Path(tmp)
-        code = {"before": baseline_code(args.baseline_rev, tmp / "before-code"), "after": REPO}
+        old = baseline_code(args.baseline_rev, tmp / "before-code")
+        code = {v: old if v == "before" else REPO for v in variants}
         seed = tmp / "seed"
         (seed / "corpus").mkdir(parents=True)
         shutil.copy2(REPO / "corpus" / ARTICLE, seed / "corpus" / ARTICLE)
@@ -236,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             for variant in variants if round_ % 2 else variants[::-1]:
                 root = tmp / f"{variant}-{round_}"
                 shutil.copytree(seed, root)
-                server = Server(code[variant], root, env)
+                server = Server(code[variant], root, {**env, **VARIANTS[variant]})
                 try:
                     row = {
                         "throughput": throughput(server.url, args.clients, args.per_client),
@@ -248,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
                 results[variant].append(row)
                 t, u, b = row["throughput"], row["upload"], row["busy"]
                 print(
-                    f"round {round_} {variant:6} | {args.clients} clients: {t['rps']:6.1f} req/s "
+                    f"round {round_} {variant:14} | {args.clients} clients: {t['rps']:6.1f} req/s "
                     f"(median {t['median_ms']:.0f} ms, {t['failed']} failed) | during a "
                     f"{args.upload_bytes // 1000} KB upload ({u['upload_seconds']} s, "
                     f"{u['upload_status']}): {u['requests']} asks, p95 {u['p95_ms']:.0f} ms, "
@@ -261,29 +276,27 @@ def main(argv: list[str] | None = None) -> int:
     def med(variant: str, part: str, key: str) -> float:
         return statistics.median(r[part][key] for r in results[variant])
 
-    summary = {}
-    for label, part, key in [("throughput_rps", "throughput", "rps"),
-                             ("upload_p99_ms", "upload", "p99_ms"),
-                             ("busy_p95_ms", "busy", "p95_ms"),
-                             ("busy_median_ms", "busy", "median_ms")]:  # fmt: skip
-        before, after = med("before", part, key), med("after", part, key)
-        summary[label] = {"before": before, "after": after, "ratio": round(after / before, 2)}
-    print(f"\nmedians over {args.rounds} rounds (after/before ratio):")
-    for label, row in summary.items():
-        target = TARGETS.get(label)
-        met = ""
-        if target is not None:
-            ok = row["after"] >= target if label == "throughput_rps" else row["after"] < target
-            met = f"  target {'>=' if label == 'throughput_rps' else '<'} {target:g}: " \
-                  f"{'met' if ok else 'NOT met'}"  # fmt: skip
-        print(f"  {label:15} before {row['before']:8.1f}  after {row['after']:8.1f}  "
-              f"ratio {row['ratio']:5.2f}{met}")  # fmt: skip
-    every = {
-        "upload_p99_ms": all(r["upload"]["p99_ms"] < 300 for r in results["after"]),
-        "busy_p95_ms": all(r["busy"]["p95_ms"] < 60 for r in results["after"]),
-    }
-    print(f"  after, in every round: upload p99 < 300 ms: {every['upload_p99_ms']}; "
-          f"busy p95 < 60 ms: {every['busy_p95_ms']}")  # fmt: skip
+    summary: dict[str, dict] = {}
+    metrics = [("throughput_rps", "throughput", "rps"), ("upload_p99_ms", "upload", "p99_ms"),
+               ("busy_p95_ms", "busy", "p95_ms"), ("busy_median_ms", "busy", "median_ms")]  # fmt: skip
+    for variant in variants[1:]:
+        print(f"\nmedians over {args.rounds} rounds, {variant} against before (ratio):")
+        summary[variant] = {}
+        for label, part, key in metrics:
+            before, after = med("before", part, key), med(variant, part, key)
+            row = {"before": before, "after": after, "ratio": round(after / before, 2)}
+            summary[variant][label] = row
+            met, target = "", TARGETS.get(label)
+            if target is not None:
+                higher = label == "throughput_rps"
+                ok = after >= target if higher else after < target
+                met = f"  target {'>=' if higher else '<'} {target:g}: {'met' if ok else 'NOT met'}"
+            print(f"  {label:15} before {before:8.1f}  {variant} {after:8.1f}  "
+                  f"ratio {row['ratio']:5.2f}{met}")  # fmt: skip
+        rows = results[variant]
+        print(f"  {variant}, in every round: upload p99 < 300 ms: "
+              f"{all(r['upload']['p99_ms'] < 300 for r in rows)}; busy p95 < 60 ms: "
+              f"{all(r['busy']['p95_ms'] < 60 for r in rows)}")  # fmt: skip
     command = shlex.join([".venv/bin/python", "-m", "bench.load", *(argv or sys.argv[1:])])
     print(f"reproduce: cd {REPO} && {command}")
     if args.out:

@@ -17,8 +17,8 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.index.batching import MicroBatcher
 from qa.errors import ModelUnavailable
+from qa.index.batching import MicroBatcher
 from qa.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)

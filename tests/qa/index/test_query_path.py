@@ -3,12 +3,17 @@ waits for the model; tests never read what a user keeps in corpus/."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import numpy as np
 import pytest
+
 from qa.api.app import create_app
 from qa.index.batching import MicroBatcher
 from qa.index.embedder import SentenceTransformerEmbedder
@@ -106,3 +111,21 @@ def test_the_shared_index_holds_only_the_shipped_article_copied(shipped_index):
     corpus = shipped_index.corpus_dir
     assert corpus.resolve() != SHIPPED_CORPUS.resolve()
     assert [p.name for p in corpus.iterdir()] == [ARTICLE]
+
+
+def test_the_configured_torch_threads_hold_in_a_fresh_process(tmp_path):
+    """QA_TORCH_THREADS caps torch's pool when the model loads, whatever the core count."""
+    script = (
+        "import torch; from qa.runtime import build_embedder; from qa.settings import Settings;"
+        "e = build_embedder(Settings(_env_file=None)); e.embed_query('x');"
+        "print(torch.get_num_threads())"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "OMP_", "MKL_"))}
+    for setting, expected in (("1", 1), ("2", 2)):
+        done = subprocess.run(
+            [sys.executable, "-c", script], env={**env, "QA_TORCH_THREADS": setting},
+            cwd=Path(__file__).resolve().parents[3], capture_output=True, text=True,
+            timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert int(done.stdout.split()[-1]) == expected

@@ -13,6 +13,7 @@ import textwrap
 import time
 
 import pytest
+
 from qa import cli
 from qa.corpus.loader import document_id
 from qa.index import journal
