@@ -93,6 +93,7 @@ def run_slack(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.getLogger("bot").setLevel(logging.INFO)
     with Runtime.build(settings) as runtime:  # follows re-indexed versions live
+        runtime.warm(builds=False)  # the first question is answered at full speed
         handle = start_socket_mode(runtime.service, settings)
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):

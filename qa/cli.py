@@ -178,7 +178,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     with Runtime.build(settings) as runtime:
         _recover_interrupted_write(runtime)
         # /healthz answers at once; /readyz only once the question model is loaded.
-        threading.Thread(target=runtime.embedder.warm, name="warm-up", daemon=True).start()
+        threading.Thread(target=runtime.warm, name="warm-up", daemon=True).start()
         handles = start_background_plugins(runtime.service, settings)
         try:
             uvicorn.run(create_app(runtime), host=settings.host, port=settings.port)

@@ -52,6 +52,13 @@ class Runtime:
         self.live.watch(self.settings.reload_interval)
         return self
 
+    def warm(self, builds: bool = True) -> None:
+        """Load the question model (and the build model) now, so the first answer (and the
+        first upload) do not pay for it; /readyz says ready only after the first."""
+        warm = getattr(self.embedder, "warm", None)
+        if warm is not None:
+            warm(builds)
+
     def close(self) -> None:
         self.live.close()
 

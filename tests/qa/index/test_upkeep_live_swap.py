@@ -7,6 +7,7 @@ import threading
 import httpx
 
 from qa.api.app import create_app
+from qa.corpus.loader import document_id
 from qa.index import layout
 from qa.index.build import build_index
 from qa.index.store import VersionReader
@@ -65,12 +66,13 @@ def test_answers_stay_consistent_with_one_version_while_the_index_is_replaced(
             if swap % 2:  # another process's `qa index`, seen through polling
                 (settings.corpus_dir / "vault.txt").write_text(_vault(code))
                 version = build_index(settings, embedder, lock_timeout=30).version
-            else:  # an upload through the API, served before the call returns
-                r = httpx.post(
-                    url + "/documents", headers={"X-API-Key": "k"}, timeout=60,
+            else:  # a replacement through the API, served before the call returns
+                r = httpx.put(
+                    f"{url}/documents/{document_id('vault.txt')}", headers={"X-API-Key": "k"},
                     files={"file": ("vault.txt", _vault(code).encode(), "text/plain")},
+                    timeout=60,
                 )  # fmt: skip
-                assert r.status_code == 201, r.text
+                assert r.status_code == 200 and r.json()["action"] == "replaced", r.text
                 version = r.json()["index_version"]
             record(version, code)
     finally:
