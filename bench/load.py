@@ -202,8 +202,9 @@ def beside_busy(url: str, busy: int, count: int) -> dict:
 
 
 def baseline_code(rev: str, into: Path) -> Path:
+    """The packages as they were at ``rev`` (bot/ too: the plug-in interface changed)."""
     archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", rev, "qa"], check=True, capture_output=True
+        ["git", "-C", str(REPO), "archive", rev, "qa", "bot"], check=True, capture_output=True
     ).stdout
     into.mkdir(parents=True)
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
