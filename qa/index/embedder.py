@@ -10,6 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from qa.errors import ModelUnavailable
+from qa.index.adapter import adapter_digest, merge_adapter
 from qa.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)
@@ -33,11 +34,23 @@ def resolve_model(model: str) -> str:
     return model
 
 
-class SentenceTransformerEmbedder:
-    """Loads the model on first use (a no-op `qa index` never pays for it); thread-safe."""
+def embedder_name(model: str, adapter: Path | None) -> str:
+    """What the index and the embedding cache record: the model, and the adapter by content."""
+    return model if adapter is None else f"{model}+{adapter.stem}@{adapter_digest(adapter)}"
 
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
-        self.name = model
+
+class SentenceTransformerEmbedder:
+    """Loads the model on first use (a no-op `qa index` never pays for it); thread-safe.
+
+    ``adapter`` is a low-rank adapter file merged into the model's weights at load time.
+    """
+
+    def __init__(
+        self, model: str = DEFAULT_MODEL, batch_size: int = 64, adapter: Path | None = None
+    ) -> None:
+        self.model = model
+        self.adapter = adapter
+        self.name = embedder_name(model, adapter)
         self.batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
@@ -48,12 +61,18 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
 
             transformers.logging.disable_progress_bar()
-            path = resolve_model(self.name)
+            path = resolve_model(self.model)
             logger.info("loading embedding model %s", path)
             try:
-                self._model = SentenceTransformer(path, device="cpu")
+                model = SentenceTransformer(path, device="cpu")
             except (OSError, ValueError) as exc:
-                raise ModelUnavailable(f"cannot load embedding model {self.name!r}: {exc}") from exc
+                raise ModelUnavailable(
+                    f"cannot load embedding model {self.model!r}: {exc}"
+                ) from exc
+            if self.adapter is not None:
+                merged = merge_adapter(model, self.adapter)
+                logger.info("merged adapter %s into %d layers", self.adapter, merged)
+            self._model = model
         return self._model
 
     @property
