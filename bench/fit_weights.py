@@ -11,7 +11,7 @@ its features and whether it holds the answer.
   out-of-corpus ones together count as one), each weighted equally. Its reliability table
   per set is printed from cross-validated predictions.
 
-    .venv/bin/python bench/fit_weights.py [--wikiqa bench/data/wikiqa-dev.tsv]
+    .venv/bin/python -m bench.fit_weights [--wikiqa bench/data/wikiqa-dev.tsv]
         [--xquad bench/data/xquad-en-dev.json] [--workdir DIR] [--l2 0.1]
 
 WikiQA is not redistributed with this repository: see bench/data/README.md for where to

@@ -11,7 +11,7 @@ The answer sentence is shown in one of the views the index embeds (alone, after 
 title, after title and previous sentence, before the next sentence), so every view the
 ranker reads is trained.
 
-    .venv/bin/python bench/train_model.py [--data bench/data/squad-train-fragments.jsonl]
+    .venv/bin/python -m bench.train_model [--data bench/data/squad-train-fragments.jsonl]
         [--out qa/adapters/squad-lora.safetensors] [--epochs 1] [--seed 0]
 """
 

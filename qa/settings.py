@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     max_quotes: int = Field(3, ge=1, le=10)
     max_question_chars: int = Field(1000, ge=10, le=100_000)
     min_confidence: float = Field(
-        0.04, ge=0.0, le=1.0, description="answers below this confidence abstain"
+        0.3, ge=0.0, le=1.0, description="answers below this confidence abstain"
     )
 
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1024)

@@ -17,16 +17,16 @@ from dataclasses import dataclass
 
 from qa.answer.ranker import ScoredSentence
 
-# Fitted by `.venv/bin/python bench/fit_weights.py` (see its output "CONFIDENCE = ...").
+# Fitted by `.venv/bin/python -m bench.fit_weights` (see its output "CONFIDENCE = ...").
 COEFFICIENTS = {
-    "score": 0.717,  # the ranker's score of the best sentence
-    "dense": 1.546,  # cosine(question, best sentence alone)
-    "titled": -6.879,  # cosine(question, "title. best sentence")
-    "lexical": -0.693,  # share of the question's idf mass in the best sentence
-    "coverage": -0.202,  # share of the question's idf mass whose words occur in the corpus
-    "margin": 0.736,  # best score minus the second best
+    "score": 0.817,  # the ranker's score of the best sentence
+    "dense": 0.792,  # cosine(question, best sentence alone)
+    "titled": -7.913,  # cosine(question, "title. best sentence")
+    "lexical": -0.863,  # share of the question's idf mass in the best sentence
+    "coverage": -0.364,  # share of the question's idf mass whose words occur in the corpus
+    "margin": 0.757,  # best score minus the second best
 }
-INTERCEPT = -6.270
+INTERCEPT = -6.307
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,20 @@ from qa.index.views import SENTENCE_VIEWS, SENTENCES
 
 # Linear weights of the sentence features, fitted listwise (softmax over each question's
 # candidates) on WikiQA dev and XQuAD dev together, each set weighted equally, with the
-# bundled adapter: `.venv/bin/python bench/fit_weights.py`, which also prints their
+# bundled adapter: `.venv/bin/python -m bench.fit_weights`, which also prints their
 # 5-fold cross-validated acc@1 per set (the figures the README quotes).
 WEIGHTS = {
-    "dense": 2.285,  # cosine(question, sentence)
-    "titled": 4.822,  # cosine(question, "title. sentence")
+    "dense": 2.281,  # cosine(question, sentence)
+    "titled": 4.819,  # cosine(question, "title. sentence")
     "context": 4.559,  # cosine(question, "title. previous sentence + sentence")
-    "withnext": 3.973,  # cosine(question, "sentence + next sentence")
+    "withnext": 3.979,  # cosine(question, "sentence + next sentence")
     "lexical": 0.262,  # idf-weighted share of question words in the sentence (see below)
-    "lexical_context": 2.109,  # ... in the sentence, its title and the sentence before
+    "lexical_context": 2.106,  # ... in the sentence, its title and the sentence before
     "document": 0.808,  # the document's retrieval strength, 1.0 for the best
-    "length": 0.401,  # log(1 + words)
-    "residual": 0.673,  # share of question words *not in the title* found in the sentence
-    "residual_context": -0.222,  # ... found in the sentence or the one before
+    "length": 0.402,  # log(1 + words)
+    "residual": 0.674,  # share of question words *not in the title* found in the sentence
+    "residual_context": -0.223,  # ... found in the sentence or the one before
+    "defines": 3.373,  # the sentence spells out the acronym asked about (qa.answer.definitions)
 }
 # Every feature the ranker computes, in order: one cosine per sentence view
 # (qa.index.views), then the word-level ones. A feature without a weight counts 0 until
@@ -85,16 +86,16 @@ def candidate_rows(
 def rank(
     reader: IndexVersion,
     question_vector: np.ndarray,
-    question_terms: list[str],
+    idf: dict[str, float],
     rows: set[int],
     strength: dict[str, float],
     question: str = "",
 ) -> list[ScoredSentence]:
-    """Score each candidate sentence with its own words and its context."""
+    """Score each candidate sentence with its own words and its context; ``idf`` holds the
+    question's analysed words (``reader.idf``)."""
     if not rows:
         return []
     acronyms = asked_acronyms(question)
-    idf = reader.idf(question_terms)
     total = sum(idf.values()) or 1.0
     ordered = sorted(rows)
     cosines = {

@@ -79,9 +79,9 @@ class AnswerService:
         terms = analyze(question)
         hits = retrieve(reader, vector, terms)
         rows, strength = ranker.candidate_rows(reader, hits, vector)
-        ranked = ranker.rank(reader, vector, terms, rows, strength, question)
-        unseen = idf(0, len(reader.chunks))
-        coverage = confidence.corpus_coverage(reader.idf(terms), unseen)
+        weights = reader.idf(terms)
+        ranked = ranker.rank(reader, vector, weights, rows, strength, question)
+        coverage = confidence.corpus_coverage(weights, idf(0, len(reader.chunks)))
         found = confidence.evidence(ranked, coverage)
         return Ranking(question, reader, vector, hits, ranked, found, confidence.confidence(found))
 

@@ -33,3 +33,14 @@ def test_a_clearer_winner_is_more_confident_and_every_value_is_a_probability():
     assert confidence(higher) > confidence(base)
     extreme = Evidence(1e9, 1.0, 1.0, 1.0, 1.0, 1e9)
     assert 0.0 < confidence(base) < 1.0 and confidence(extreme) <= 1.0
+
+
+def test_confidence_is_a_probability_that_grows_with_the_score():
+    scores = [-1.0, 0.0, 0.5, 0.875, 1.0, 2.0]
+    values = [
+        confidence(Evidence(s, dense=0.5, titled=0.6, lexical=0.4, coverage=1.0, margin=0.5))
+        for s in scores
+    ]
+
+    assert all(0.0 < v < 1.0 for v in values)
+    assert values == sorted(values) and len(set(values)) == len(values)
