@@ -87,7 +87,9 @@ def build_locked(
         version = layout.new_version_id()
         tmp = layout.tmp_folder(index_dir, version)
         try:
-            store.write_version(tmp, data, _manifest(settings, embedder, version, data))
+            manifest = _manifest(settings, embedder, version, data)
+            manifest["build_seconds"] = round(time.perf_counter() - started, 3)
+            store.write_version(tmp, data, manifest)
             layout.publish(index_dir, tmp, version)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -33,6 +33,7 @@ def _public_url(request: Request) -> str | None:
 def ask(body: schemas.AskRequest, request: Request) -> schemas.AskResponse:
     """Answer with verbatim quotes (best first) and the passages they came from."""
     answer = _service(request).ask(body.question, body.top_k)
+    request.app.state.metrics.observe_answer(answer, "api")
     return schemas.answer_out(answer, _public_url(request))
 
 
