@@ -13,6 +13,7 @@ from qa.plugins import mount_http_plugins
 from qa.service import AnswerService
 from qa.settings import Settings
 from qa.updates import DocumentWriter
+from qa.web.pages import mount_web
 
 
 def create_app(settings: Settings, service: AnswerService, plugins: bool = True) -> FastAPI:
@@ -29,6 +30,7 @@ def create_app(settings: Settings, service: AnswerService, plugins: bool = True)
     app.include_router(routes.router)
     app.include_router(documents_write.router)
     app.include_router(metrics.router)
+    mount_web(app)
     if plugins:
         mount_http_plugins(app, MeteredAsker(service, app.state.metrics, "slack"), settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)

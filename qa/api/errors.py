@@ -18,6 +18,8 @@ STATUS: list[tuple[type[errors.QAError], int, str, str | None]] = [
     (errors.InvalidQuestion, 422, "invalid_question", None),
     (errors.InvalidDocument, 422, "invalid_document", None),
     (errors.DocumentNotFound, 404, "document_not_found", "GET /documents lists the ids"),
+    (errors.SpanOutsideDocument, 404, "span_outside_document", None),
+    (errors.InvalidSpan, 422, "invalid_span", None),
     (errors.IndexCorrupt, 503, "index_corrupt", "run `qa index` to rebuild it"),
     (errors.NoIndex, 503, "no_index", "run `qa index` to build the index"),
     (errors.ModelMismatch, 503, "model_mismatch", "run `qa index` to rebuild it"),
