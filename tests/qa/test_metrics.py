@@ -52,9 +52,14 @@ def test_requests_are_counted_by_route_template_and_status(url):
     assert value(after, "qa_http_requests_total", route=route, method="GET", status="404") == 1
     view = route + "/view"
     assert value(after, "qa_http_requests_total", route=view, method="GET", status="422") == 1
-    assert value(after, "qa_http_requests_total", route="unmatched", method="GET", status="404") == 1
+    assert (
+        value(after, "qa_http_requests_total", route="unmatched", method="GET", status="404") == 1
+    )
     count = value(after, "qa_http_request_duration_seconds_count", route=route, method="GET")
-    assert count - value(before, "qa_http_request_duration_seconds_count", route=route, method="GET") == 2
+    assert (
+        count - value(before, "qa_http_request_duration_seconds_count", route=route, method="GET")
+        == 2
+    )
     labels = {dict(key[1]).get("route") for key in after}
     assert not any(PAYROLL_ID in str(r) or "nope" in str(r) for r in labels)  # never raw paths
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import browser
 import httpx
 import pytest
 from web_support import (
@@ -21,7 +22,6 @@ from web_support import (
     web_corpus,
 )
 
-import browser
 from qa.api.app import create_app
 from qa.service import AnswerService
 
@@ -32,7 +32,11 @@ FILLER = "\n\n".join(
     f"Section {n} of the handbook covers routine upkeep of the building, item number {n}."
     for n in range(1, 90)
 )
-HANDBOOK = "Office handbook\n\n" + FILLER + "\n\nThe office cat is named Biscuit and sleeps by the radiator.\n"
+HANDBOOK = (
+    "Office handbook\n\n"
+    + FILLER
+    + "\n\nThe office cat is named Biscuit and sleeps by the radiator.\n"
+)
 CAT_QUESTION = "What is the name of the office cat?"
 OTTERS = "Sea otters\n\nSea otters crack open clams by hitting them with stones they keep.\n"
 OTTER_QUESTION = "How do sea otters open clams?"
@@ -140,7 +144,7 @@ def test_deep_link_opens_the_document_scrolled_to_the_highlight(driver, site):
         "return [r.top, r.bottom, window.innerHeight, window.scrollY];"
     )
     assert scrolled > 0  # the handbook is long: the page had to move to show the quote
-    assert 0 <= top and bottom <= height
+    assert top >= 0 and bottom <= height
     driver.save_screenshot(str(SHOTS / "document-view.png"))
 
 

@@ -40,9 +40,9 @@ def index(tmp_path_factory, embedder):
 def site(index, embedder):
     from uvicorn_thread import serve
 
-    with serve(create_app(index, AnswerService(index, embedder), plugins=False)) as url:
-        with httpx.Client(base_url=url, timeout=60) as client:
-            yield client
+    app = create_app(index, AnswerService(index, embedder), plugins=False)
+    with serve(app) as url, httpx.Client(base_url=url, timeout=60) as client:
+        yield client
 
 
 def marks(page: str) -> list[str]:
@@ -98,7 +98,9 @@ def test_every_quote_link_opens_the_document_at_the_highlighted_span(site):
         assert 'id="quote"' in view.text
         document = site.get(f"/documents/{quote['document']['id']}").json()["text"]
         page_text = html.unescape(
-            re.sub(r"</?mark[^>]*>", "", re.search(r'id="document">(.*?)</div>', view.text, re.S)[1])
+            re.sub(
+                r"</?mark[^>]*>", "", re.search(r'id="document">(.*?)</div>', view.text, re.S)[1]
+            )
         )
         assert page_text == document  # the whole document, verbatim around the highlight
 

@@ -30,7 +30,7 @@ DOCS = {
     ),
     "markup.txt": (
         "Notes on <script> & <b>markup</b>\n\n"
-        'The sample tag <script>window.__pwned = 1;</script> must be shown as text. '
+        "The sample tag <script>window.__pwned = 1;</script> must be shown as text. "
         "The reviewer flagged the tag <b>bold</b> in the wiki export last Tuesday.\n"
     ),
 }
