@@ -203,3 +203,19 @@ def test_pages_say_why_they_are_off_when_reads_need_a_key(index, embedder, serve
         response = httpx.get(url + path, params={"q": PAYROLL_QUESTION}, timeout=60)
         assert response.status_code == 401
         assert "QA_READ_API_KEY" in response.text and "read-secret" not in response.text
+
+
+def test_without_an_index_the_pages_say_so_and_still_offer_an_upload(tmp_path, embedder, serve_app):
+    from conftest import make_settings
+
+    (tmp_path / "corpus").mkdir()
+    settings = make_settings(tmp_path / "corpus", tmp_path / "index", api_key=KEY)
+    url = serve_app(create_app(settings, AnswerService(settings, embedder), plugins=False))
+    answer = httpx.get(url + "/", params={"q": PAYROLL_QUESTION}, timeout=60)
+    view = httpx.get(f"{url}/documents/{PAYROLL_ID}/view", timeout=60)
+    library = httpx.get(url + "/library", timeout=60)
+
+    assert answer.status_code == 503 and "run `qa index` first" in html.unescape(answer.text)
+    assert view.status_code == 503
+    assert library.status_code == 200 and 'id="upload-form"' in library.text
+    assert "0 documents indexed" in library.text
