@@ -130,8 +130,10 @@ def document_page(
     service = request.app.state.service
     try:
         span = parse_span(start, end)
-        reader = service.live.current()
-        _, document = service.document(document_id)
+        reader = service.live.current()  # one version for the text and its bounds
+        document = reader.documents.get(document_id)
+        if document is None:
+            raise DocumentNotFound(f"no document with id {document_id!r}")
         if span is not None:
             check_span(reader, document, span)
     except QAError as exc:
