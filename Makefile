@@ -39,8 +39,9 @@ eval: install
 	$(BIN)/qa eval ../shared/bench/wikiqa-dev.tsv
 
 bench: install
-	$(BIN)/python bench/wikiqa.py
-	$(BIN)/python bench/latency.py
+	$(BIN)/python -m bench.wikiqa
+	$(BIN)/python -m bench.latency
 
+# Keeps index/feedback.sqlite: people's Slack verdicts are not a build product.
 clean:
-	rm -rf $(VENV) index/versions index/tmp-* index/CURRENT index/*.sqlite index/.lock
+	rm -rf $(VENV) index/versions index/tmp-* index/CURRENT index/embeddings.sqlite index/.lock

@@ -7,10 +7,10 @@ by 5-fold cross-validation over questions with three different splits. Weights n
 --set are overridden after each fit (the cross-validation does the same). The calibration
 maps the best score to P(the top quote is right), counting unanswerable questions as wrong.
 
-    .venv/bin/python bench/fit_weights.py [--tsv ../shared/bench/wikiqa-dev.tsv]
+    .venv/bin/python -m bench.fit_weights [--tsv ../shared/bench/wikiqa-dev.tsv]
         [--workdir DIR] [--set lexical=2.0 ...] [--drop NAME ...]
 
-Prints the weights and calibration to paste into qa/extractor.py.
+Prints the weights and calibration to paste into qa/answer/ranker.py.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from workspace import wikiqa_index
 
-from qa.evaluation import matches
-from qa.extractor import WEIGHTS
+from bench.workspace import wikiqa_index
+from qa.answer.ranker import FEATURES, WEIGHTS
+from qa.evaluation.metrics import matches
 
 
 @dataclass
@@ -114,13 +114,13 @@ def main() -> int:
     parser.add_argument("--drop", action="append", default=[], help="leave a feature out")
     parser.add_argument("--l2", type=float, default=0.01)
     args = parser.parse_args()
-    names = [n for n in WEIGHTS if n not in args.drop]
+    names = [n for n in FEATURES if n not in args.drop]
     given = dict(item.split("=", 1) for item in args.set)
     overrides = {names.index(n): float(v) for n, v in given.items()}
     with tempfile.TemporaryDirectory(prefix="fit-") as tmp:
         qs = collect(args.tsv, args.workdir or Path(tmp), names)
     answerable = sum(q.answerable for q in qs)
-    current = np.array([WEIGHTS[n] for n in names])
+    current = np.array([WEIGHTS.get(n, 0.0) for n in names])
     w = fit([q for q in qs if q.answerable], overrides, args.l2)
     print(f"{len(qs)} questions, {answerable} answerable")
     print(f"current weights: acc@1 {top1(qs, current) / answerable:.3f}")
@@ -132,7 +132,7 @@ def main() -> int:
     print("}")
     a, b = calibrate(qs, w)
     print(f"CALIBRATION = ({a:.4f}, {b:.4f})")
-    print("reproduce:", shlex.join([sys.executable, *sys.argv]))
+    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
     return 0
 
 

@@ -4,7 +4,7 @@ Builds both indexes (or reuses them from ``--index DIR``), serves each with uvic
 127.0.0.1, warms up, then sends sequential POST /ask requests and reports the median and
 p95 of the client-side wall time, plus how long each index build took.
 
-    .venv/bin/python bench/latency.py [--index DIR] [--requests 200] [--warmup 10]
+    .venv/bin/python -m bench.latency [--index DIR] [--requests 200] [--warmup 10]
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ from pathlib import Path
 import httpx
 
 from qa.api.app import create_app
-from qa.embedder import SentenceTransformerEmbedder
-from qa.evaluation import latency_summary, load_wikiqa
-from qa.indexer import build_index
-from qa.service import AnswerService
+from qa.evaluation.datasets import load_wikiqa
+from qa.evaluation.metrics import latency_summary
+from qa.index.build import build_index
+from qa.index.embedder import SentenceTransformerEmbedder
+from qa.runtime import Runtime
 from qa.settings import Settings
+from tests.support.servers import serve
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))  # the one uvicorn-in-a-thread helper
-from uvicorn_thread import serve  # noqa: E402
 
 WIKIQA = REPO.parent / "shared" / "bench" / "wikiqa-dev.tsv"
 ARTICLE_QUESTIONS = [
@@ -105,12 +105,11 @@ def main(argv: list[str] | None = None) -> int:
         results: dict = {"model_load_seconds": round(model_seconds, 2)}
         for name, (settings, qs) in targets.items():
             index = build(settings, embedder)
-            service = AnswerService(settings, embedder)
-            with serve(create_app(settings, service, plugins=False)) as url:
+            with serve(create_app(Runtime.build(settings, embedder), plugins=False)) as url:
                 latency = measure(url, qs, args.requests, args.warmup)
             results[name] = {"index": index, "ask": latency, "distinct_questions": len(qs)}
 
-    command = shlex.join([".venv/bin/python", "bench/latency.py", *(argv or sys.argv[1:])])
+    command = shlex.join([".venv/bin/python", "-m", "bench.latency", *(argv or sys.argv[1:])])
     results["command"] = command
     for name in targets:
         index, ask = results[name]["index"], results[name]["ask"]

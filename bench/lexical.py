@@ -1,13 +1,13 @@
 """Which lexical engine: SQLite FTS5 (what the index uses) against bm25s, on WikiQA dev.
 
 Both engines see the same chunks with the same analysed terms (title + chunk text through
-qa.lexical.analyze) and the same questions. For each engine alone, dense alone, and each
-engine fused with dense by reciprocal rank (as qa.retriever does), it prints document
+qa.index.lexical.analyze) and the same questions. For each engine alone, dense alone, and each
+engine fused with dense by reciprocal rank (as qa.answer.retriever does), it prints document
 hit@1, hit@5 and MRR over all questions (every WikiQA question names its document), the
 median time per query, and the time to (re)build the lexical index over every chunk.
 
     .venv/bin/pip install -e '.[bench]'   # bm25s; only this benchmark needs it
-    .venv/bin/python bench/lexical.py [--tsv ../shared/bench/wikiqa-dev.tsv] [--workdir DIR]
+    .venv/bin/python -m bench.lexical [--tsv ../shared/bench/wikiqa-dev.tsv] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
-from workspace import wikiqa_index
 
-from qa.lexical import analyze, chunk_terms
-from qa.retriever import CANDIDATES, fuse
-from qa.store import VersionReader
+from bench.workspace import wikiqa_index
+from qa.answer.retriever import CANDIDATES, fuse
+from qa.index.lexical import analyze, chunk_terms
+from qa.index.store import VersionReader
 
 Ranked = list[tuple[int, float]]
 
@@ -122,7 +122,7 @@ def main() -> int:
             f"{name}: index over all chunks built in {built * 1000:.0f} ms; "
             f"query median {statistics.median(query_ms[name]):.2f} ms"
         )
-    print("reproduce:", shlex.join([sys.executable, *sys.argv]))
+    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
     return 0
 
 

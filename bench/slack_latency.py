@@ -5,7 +5,7 @@
 2. Ack latency: the HTTP status of ``/slack/events`` itself, measured both with the
    real service and with a service slowed to 2 s per answer (target < 100 ms even then).
 
-Run:  .venv/bin/python bench/slack_latency.py [--questions 50] [--index DIR]
+Run:  .venv/bin/python -m bench.slack_latency [--questions 50] [--index DIR]
 Without --index it builds a fresh index from corpus/ in a temporary folder.
 """
 
@@ -22,15 +22,13 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
+from bot.plugin import mount_http
+from qa.settings import Settings
+from tests.support.servers import serve
+from tests.support.slack_requests import SIGNING_SECRET, event_callback, mention, post_event
+from tests.support.slack_standin import BOT_USER_ID, SlackStandIn
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "bot")]  # test helpers
-
-from slack_requests import SIGNING_SECRET, event_callback, mention, post_event  # noqa: E402
-from slack_standin import BOT_USER_ID, SlackStandIn  # noqa: E402
-from uvicorn_thread import serve  # noqa: E402
-
-from bot.plugin import mount_http  # noqa: E402
-from qa.settings import Settings  # noqa: E402
 
 QUESTIONS = [
     "How many hectares of coca were under cultivation in 2019?",
@@ -120,18 +118,17 @@ def main() -> int:
     parser.add_argument("--index", type=Path, help="an existing index (default: build one)")
     args = parser.parse_args()
 
-    from qa.embedder import SentenceTransformerEmbedder
-    from qa.indexer import build_index
-    from qa.service import AnswerService
+    from qa.index.build import build_index
+    from qa.runtime import Runtime, build_embedder
 
     with tempfile.TemporaryDirectory(prefix="qa-slack-bench-") as tmp:
         work = Path(tmp)
         index_dir = args.index or work / "index"
         base = Settings(_env_file=None, corpus_dir=ROOT / "corpus", index_dir=index_dir)
-        embedder = SentenceTransformerEmbedder(base.model, base.embed_batch_size)
+        embedder = build_embedder(base)
         if args.index is None:
             build_index(base, embedder)
-        service = AnswerService(base, embedder)
+        service = Runtime.build(base, embedder).service
 
         results = []
         for label, svc, count, wait in (
@@ -158,7 +155,7 @@ def main() -> int:
         print(summary(f"mention -> answer posted ({label})", answers))
         print(summary(f"ack (HTTP status) ({label})", acks))
     print("targets: answer median < 300 ms; ack < 100 ms even when answering takes seconds")
-    print("reproduce: .venv/bin/python bench/slack_latency.py --questions 50")
+    print("reproduce: .venv/bin/python -m bench.slack_latency --questions 50")
     return 0
 
 

@@ -1,6 +1,6 @@
 """Index upkeep costs on the WikiQA dev corpus: full build, one-document update, upload.
 
-    .venv/bin/python bench/upkeep.py [--runs 3] [--tsv ../shared/bench/wikiqa-dev.tsv]
+    .venv/bin/python -m bench.upkeep [--runs 3] [--tsv ../shared/bench/wikiqa-dev.tsv]
 
 Prints medians (the machine is shared and noisy) and the command that reproduced them.
 """
@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 from qa.api.app import create_app
-from qa.embedder import SentenceTransformerEmbedder
-from qa.evaluation import load_wikiqa
-from qa.indexer import build_index
-from qa.service import AnswerService
+from qa.evaluation.datasets import load_wikiqa
+from qa.index.build import build_index
+from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
+from tests.support.servers import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,36 +63,23 @@ def incremental_adds(settings: Settings, embedder, runs: int) -> list[float]:
 
 
 def upload_latencies(settings: Settings, embedder, runs: int) -> list[float]:
-    service = AnswerService(settings, embedder)
-    app = create_app(settings, service, plugins=False)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    app = create_app(Runtime.build(settings, embedder), plugins=False)
     times = []
-    try:
-        with httpx.Client(base_url=url, timeout=300) as http:
-            for i in range(runs):
-                title, text, fact = _new_doc(100 + i)
-                started = time.perf_counter()
-                r = http.post("/documents", json={"title": title, "text": text},
-                              headers={"X-API-Key": "bench"})  # fmt: skip
-                times.append(time.perf_counter() - started)
-                assert r.status_code == 201, r.text
-                doc_id = r.json()["id"]
-                answer = http.post("/ask", json={"question": f"How many times does the keeper "
-                                                 f"of {title} ring the bell?"}).json()  # fmt: skip
-                quoted = [q for q in answer["quotes"] if q["document"]["id"] == doc_id]
-                assert quoted and quoted[0]["text"] == fact, answer
-                print(f"  POST /documents: {times[-1]:.3f} s; next /ask quoted it")
-                http.delete(f"/documents/{doc_id}", headers={"X-API-Key": "bench"})
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with serve(app) as url, httpx.Client(base_url=url, timeout=300) as http:
+        for i in range(runs):
+            title, text, fact = _new_doc(100 + i)
+            started = time.perf_counter()
+            r = http.post("/documents", json={"title": title, "text": text},
+                          headers={"X-API-Key": "bench"})  # fmt: skip
+            times.append(time.perf_counter() - started)
+            assert r.status_code == 201, r.text
+            doc_id = r.json()["id"]
+            answer = http.post("/ask", json={"question": f"How many times does the keeper "
+                                             f"of {title} ring the bell?"}).json()  # fmt: skip
+            quoted = [q for q in answer["quotes"] if q["document"]["id"] == doc_id]
+            assert quoted and quoted[0]["text"] == fact, answer
+            print(f"  POST /documents: {times[-1]:.3f} s; next /ask quoted it")
+            http.delete(f"/documents/{doc_id}", headers={"X-API-Key": "bench"})
     return times
 
 
@@ -109,7 +93,7 @@ def main() -> int:
         load_wikiqa(args.tsv, corpus)
         settings = Settings(_env_file=None, corpus_dir=corpus, index_dir=Path(tmp) / "index",
                             api_key="bench")  # fmt: skip
-        embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+        embedder = build_embedder(settings)
         embedder.embed(["warm up"])  # model loading is not part of any measurement
         print(f"corpus: {len(list(corpus.glob('*.txt')))} WikiQA documents")
         full = statistics.median(full_builds(settings, embedder, args.runs))
@@ -119,7 +103,7 @@ def main() -> int:
     print(f"  full build (full=True, fresh index): {full:.2f} s")
     print(f"  incremental build adding one document: {add:.3f} s = {add / full:.1%} of full")
     print(f"  POST /documents until answerable (returns answerable): {post:.3f} s")
-    print(f"\nreproduce: .venv/bin/python bench/upkeep.py --runs {args.runs}"
+    print(f"\nreproduce: .venv/bin/python -m bench.upkeep --runs {args.runs}"
           + (f" --tsv {args.tsv}" if args.tsv != parser.get_default("tsv") else ""))  # fmt: skip
     return 0
 

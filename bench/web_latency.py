@@ -9,7 +9,7 @@ page just before ``requestSubmit()``) to the paint of the answer's first quote, 
 are read from the browser's own clock. The WebDriver-side wall time (click to element
 found) is printed too, for comparison.
 
-    .venv/bin/python bench/web_latency.py [--questions 20] [--workdir DIR]
+    .venv/bin/python -m bench.web_latency [--questions 20] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -26,16 +26,14 @@ from pathlib import Path
 
 import httpx
 
+from bench.workspace import wikiqa_index
 from qa.api.app import create_app
-from qa.evaluation import latency_summary
+from qa.evaluation.metrics import latency_summary
+from qa.runtime import Runtime
+from tests.support import browser
+from tests.support.servers import serve
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "bench"))
-sys.path.insert(0, str(REPO / "tests"))  # the one uvicorn-in-a-thread helper
-sys.path.insert(0, str(REPO / "tests" / "qa"))  # the one headless-Chromium helper
-import browser  # noqa: E402
-from uvicorn_thread import serve  # noqa: E402
-from workspace import wikiqa_index  # noqa: E402
 
 WIKIQA = REPO.parent / "shared" / "bench" / "wikiqa-dev.tsv"
 WAIT = 120.0
@@ -97,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         work = args.workdir or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         wikiqa = wikiqa_index(args.wikiqa, work)
         questions = [q.question for q in wikiqa.questions]
-        app = create_app(wikiqa.settings, wikiqa.service(), plugins=False)
+        app = create_app(Runtime.build(wikiqa.settings, wikiqa.embedder), plugins=False)
         url = stack.enter_context(serve(app))
         driver = stack.enter_context(browser.chromium())
         driver.set_script_timeout(WAIT)
@@ -117,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             found.append(found_ms)
 
     build = wikiqa.build
-    command = shlex.join([".venv/bin/python", "bench/web_latency.py", *(argv or sys.argv[1:])])
+    command = shlex.join([".venv/bin/python", "-m", "bench.web_latency", *(argv or sys.argv[1:])])
     a, p, f = latency_summary(api), latency_summary(painted), latency_summary(found)
     print(
         f"WikiQA dev index: {build.documents} docs, {build.chunks} chunks, {build.sentences} "

@@ -3,7 +3,7 @@
 Prints build time, acc@1, acc@3, MRR, document hit@k, the plain dense baseline measured
 in the same run, and the coverage/accuracy curve used to choose the abstention default.
 
-    .venv/bin/python bench/wikiqa.py [--tsv ../shared/bench/wikiqa-dev.tsv] [--workdir DIR]
+    .venv/bin/python -m bench.wikiqa [--tsv ../shared/bench/wikiqa-dev.tsv] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from workspace import wikiqa_index
-
-from qa.evaluation import evaluate
+from bench.workspace import wikiqa_index
+from qa.evaluation.metrics import evaluate
+from qa.evaluation.report import reliability_table, threshold_table
 
 THRESHOLDS = [0.0, 0.02, 0.04, 0.06, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5]
 
@@ -38,11 +38,9 @@ def main() -> int:
     print(f"index: {build.documents} documents, {build.chunks} chunks, "
           f"{build.sentences} sentences, full build {build.seconds:.1f} s")  # fmt: skip
     print(json.dumps(report.summary(), indent=2))
-    print("threshold coverage precision answerable_correct unanswerable_answered")
-    for row in report.curve(THRESHOLDS):
-        print(f"{row['threshold']:9.2f} {row['coverage']:8.3f} {row['precision'] or 0:9.3f} "
-              f"{row['answerable_correct']:18.3f} {row['unanswerable_answered']:21d}")  # fmt: skip
-    print("reproduce:", " ".join(shlex.quote(a) for a in [".venv/bin/python", *sys.argv]))
+    print("\n".join(threshold_table(report, THRESHOLDS)))
+    print("\n".join(reliability_table(report)))
+    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
     return 0
 
 

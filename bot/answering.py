@@ -21,7 +21,7 @@ FAILED = "Sorry, something went wrong while looking that up. Please try again in
 
 
 class Asker(Protocol):
-    """The part of ``qa.service.AnswerService`` the bot uses."""
+    """The part of ``qa.answer.service.AnswerService`` the bot uses."""
 
     def ask(self, question: str, top_k: int | None = None) -> Answer: ...
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.text import ELLIPSIS, block_quote, escape, truncate
-from qa.links import QuoteLinks, is_web_url, quote_links
+from qa.corpus.folder import is_url
+from qa.links import QuoteLinks, quote_links
 from qa.models import Answer, Quote
 
 SECTION_LIMIT = 3000
@@ -119,11 +120,6 @@ def location(quote: Quote) -> str:
     """Where the quote sits in its document: character span, and page when known."""
     where = f"chars {quote.start:,}–{quote.end:,}"
     return where if quote.page is None else f"page {quote.page}, {where}"
-
-
-def is_url(source: str) -> bool:
-    """Only http(s) sources become links; anything else is shown as a file path."""
-    return is_web_url(source)
 
 
 def button_value(question: str, index_version: str) -> tuple[str, bool]:

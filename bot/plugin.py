@@ -1,7 +1,8 @@
 """The ``qa.plugins`` entry point: how ``qa serve`` and the ``qa`` CLI pick up the bot.
 
 ``qa`` never imports ``bot``; it finds this module through the entry point and calls
-these three functions, passing the AnswerService and Settings it already built.
+the three hooks of ``qa.plugins.Plugin`` (``mount_http``, ``start_background``,
+``add_cli``), passing the AnswerService and Settings it already built.
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ def start_socket_mode(service: Asker, settings: Settings) -> Any | None:
     return connect(create_bot(service, settings), settings.slack_app_token.get_secret_value())
 
 
-def add_cli(subparsers: Any, run: Any = None) -> None:
+start_background = start_socket_mode  # the qa.plugins.Plugin hook: Socket Mode beside `qa serve`
+
+
+def add_cli(subparsers: Any) -> None:
     """Add ``qa slack``: run the bot over Socket Mode until interrupted."""
     parser = subparsers.add_parser(
         "slack",
@@ -86,19 +90,17 @@ def run_slack(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    from qa.service import AnswerService
+    from qa.runtime import Runtime
 
     logging.getLogger("bot").setLevel(logging.INFO)
-    service = AnswerService.from_settings(settings)
-    service.live.watch(settings.reload_interval)  # pick up re-indexed versions live
-    handle = start_socket_mode(service, settings)
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    print("qa-bot is connected to Slack over Socket Mode; Ctrl-C to stop.")
-    try:
-        stop.wait()
-    finally:
-        handle.close()
-        service.live.close()
+    with Runtime.build(settings) as runtime:  # follows re-indexed versions live
+        handle = start_socket_mode(runtime.service, settings)
+        stop = threading.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
+        print("qa-bot is connected to Slack over Socket Mode; Ctrl-C to stop.")
+        try:
+            stop.wait()
+        finally:
+            handle.close()
     return 0

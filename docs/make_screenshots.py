@@ -13,17 +13,14 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-from qa.api.app import create_app
-from qa.embedder import SentenceTransformerEmbedder
-from qa.indexer import build_index
-from qa.service import AnswerService
-from qa.settings import Settings
-
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-sys.path.insert(0, str(REPO / "tests" / "qa"))
-import browser  # noqa: E402
-from uvicorn_thread import serve  # noqa: E402
+sys.path.insert(0, str(REPO))  # tests.support, as the benchmarks import it
+from qa.api.app import create_app  # noqa: E402
+from qa.index.build import build_index  # noqa: E402
+from qa.runtime import Runtime, build_embedder  # noqa: E402
+from qa.settings import Settings  # noqa: E402
+from tests.support import browser  # noqa: E402
+from tests.support.servers import serve  # noqa: E402
 
 ANSWERED = "How many hectares of coca were under cultivation in 2019?"
 NOT_FOUND = "What is the capital of Australia?"
@@ -35,9 +32,9 @@ def main() -> int:
     out = REPO / "docs"
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, corpus_dir=REPO / "corpus", index_dir=Path(tmp))
-        embedder = SentenceTransformerEmbedder()
-        build_index(settings, embedder)
-        app = create_app(settings, AnswerService(settings, embedder), plugins=False)
+        runtime = Runtime.build(settings, build_embedder(settings))
+        build_index(settings, runtime.embedder)
+        app = create_app(runtime, plugins=False)
         with serve(app) as url, browser.chromium(width=1000, height=620) as driver:
             driver.get(f"{url}/?q={quote(ANSWERED)}")
             driver.save_screenshot(str(out / "web-answer.png"))

@@ -16,12 +16,11 @@ from qa import errors
 from qa.plugins import add_cli_plugins
 from qa.settings import Settings
 
-logger = logging.getLogger("qa")
-
 EXIT_CODES: list[tuple[type[errors.QAError], int]] = [
     (errors.InvalidQuestion, 2),
     (errors.InvalidDocument, 2),
     (errors.CorpusNotFound, 2),
+    (errors.ModelUnavailable, 2),
     (errors.DocumentNotFound, 4),
     (errors.NoIndex, 3),
     (errors.IndexBusy, 5),
@@ -103,12 +102,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.embedder import SentenceTransformerEmbedder
-    from qa.indexer import build_index
+    from qa.index.build import build_index
+    from qa.runtime import build_embedder
 
-    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
     report = build_index(
-        settings, embedder, full=args.full, progress=sys.stderr.isatty(), lock_timeout=args.wait
+        settings,
+        build_embedder(settings),
+        full=args.full,
+        progress=sys.stderr.isatty(),
+        lock_timeout=args.wait,
     )
     _print_report(report)
     return 0
@@ -134,10 +136,10 @@ def _print_report(report) -> None:
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     import threading
 
-    from qa.embedder import SentenceTransformerEmbedder
-    from qa.watcher import watch_corpus
+    from qa.index.watcher import watch_corpus
+    from qa.runtime import build_embedder
 
-    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    embedder = build_embedder(settings)
     print(f"watching {settings.corpus_dir} (Ctrl-C to stop)", flush=True)
     for report in watch_corpus(settings, embedder, threading.Event(), args.debounce, args.wait):
         _print_report(report)
@@ -146,10 +148,9 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from qa.api.schemas import answer_out
-    from qa.service import AnswerService
+    from qa.runtime import Runtime
 
-    service = AnswerService.from_settings(settings)
-    answer = service.ask(args.question, args.top_k)
+    answer = Runtime.build(settings).service.ask(args.question, args.top_k)
     if args.json:
         print(answer_out(answer, settings.public_url).model_dump_json(indent=2))
         return 0
@@ -172,30 +173,29 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from qa.api.app import create_app
     from qa.plugins import start_background_plugins
-    from qa.service import AnswerService
+    from qa.runtime import Runtime
 
     logging.getLogger("qa").setLevel(logging.INFO)
-    service = AnswerService.from_settings(settings)
-    service.live.watch(settings.reload_interval)
-    handles = start_background_plugins(service, settings)
-    try:
-        uvicorn.run(create_app(settings, service), host=settings.host, port=settings.port)
-    finally:
-        for handle in handles:
-            handle.close()
-        service.live.close()
+    with Runtime.build(settings) as runtime:
+        handles = start_background_plugins(runtime.service, settings)
+        try:
+            uvicorn.run(create_app(runtime), host=settings.host, port=settings.port)
+        finally:
+            for handle in handles:
+                handle.close()
     return 0
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.embedder import SentenceTransformerEmbedder
-    from qa.evaluation import evaluate, load_jsonl, load_wikiqa
-    from qa.indexer import build_index
-    from qa.service import AnswerService
+    from qa.evaluation.datasets import load_jsonl, load_wikiqa
+    from qa.evaluation.metrics import evaluate
+    from qa.evaluation.report import reliability_table, threshold_table
+    from qa.index.build import build_index
+    from qa.runtime import Runtime, build_embedder
 
     if not args.file.is_file():
         raise errors.InvalidDocument(f"no such question file: {args.file}")
-    embedder = SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+    embedder = build_embedder(settings)
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as tmp:
         if args.file.suffix.lower() == ".tsv":
             work = args.workdir or Path(tmp)
@@ -212,20 +212,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
                 questions = load_jsonl(args.file)
             except ValueError as exc:
                 raise errors.InvalidDocument(str(exc)) from exc
-        report = evaluate(AnswerService(settings, embedder), questions)
+        report = evaluate(Runtime.build(settings, embedder).service, questions)
     if args.report:
         report.write(args.report)
     print(json.dumps(report.summary(), indent=2))
-    print("threshold  coverage  precision  answerable_correct  unanswerable_answered")
     default = settings.min_confidence
     thresholds = sorted({0.0, default, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9})
-    for row in report.curve(thresholds):
-        mark = "  <- QA_MIN_CONFIDENCE" if row["threshold"] == default else ""
-        print(f"{row['threshold']:9.2f}  {row['coverage']:8.3f}  {row['precision'] or 0:9.3f}  "
-              f"{row['answerable_correct']:18.3f}  {row['unanswerable_answered']:21d}{mark}")  # fmt: skip
-    print("confidence band  questions  mean confidence  top quote right")
-    for row in report.reliability([0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 1.01]):
-        lo, hi = row["band"]
-        print(f"{lo:6.2f}-{min(hi, 1.0):4.2f}  {row['questions']:11d}  "
-              f"{row['mean_confidence']:15.3f}  {row['right']:15.3f}")  # fmt: skip
+    print("\n".join(threshold_table(report, thresholds, default)))
+    print("\n".join(reliability_table(report)))
     return 0

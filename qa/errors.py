@@ -23,10 +23,6 @@ class IndexBusy(QAError):
     """Another writer holds the index lock."""
 
 
-class ModelMismatch(QAError):
-    """The index was built with a different embedding model than configured."""
-
-
 class DocumentNotFound(QAError):
     """No document with that id is in the index."""
 

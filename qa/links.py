@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote as percent_encode
 
+from qa.corpus.folder import is_url
 from qa.models import Quote
 
 # Quotes longer than this are linked by their first and last words (textStart,textEnd):
@@ -24,11 +25,6 @@ class QuoteLinks:
 
     view: str  # our document view, scrolled to the highlighted span
     source: str | None = None  # the original web page with a text fragment, when it has one
-
-
-def is_web_url(source: str) -> bool:
-    """Only http(s) sources are pages a browser can open; anything else is a file path."""
-    return source.lower().startswith(("http://", "https://"))
 
 
 def view_path(document_id: str, start: int, end: int) -> str:
@@ -69,4 +65,4 @@ def quote_links(quote: Quote, base_url: str | None) -> QuoteLinks:
     """The links every interface shows with ``quote``."""
     view = public(base_url, view_path(quote.document.id, quote.start, quote.end))
     source = quote.document.source
-    return QuoteLinks(view, with_text_fragment(source, quote.text) if is_web_url(source) else None)
+    return QuoteLinks(view, with_text_fragment(source, quote.text) if is_url(source) else None)

@@ -1,46 +1,72 @@
 """Extensions found through the ``qa.plugins`` entry point group (the Slack bot is one).
 
-The core never imports them by name; a plugin module may define
-``mount_http(app, service, settings)``, ``start_socket_mode(service, settings)`` and
-``add_cli(subparsers, run)``.
+The core never imports them by name. An entry point names an object (a module will do)
+that implements :class:`Plugin`; each hook receives the parts the entry point already
+built (qa.runtime), never builds its own.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 from importlib.metadata import entry_points
-from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from qa.answer.service import AnswerService
+    from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
-def load_plugins() -> list[ModuleType]:
-    modules = []
+class Handle(Protocol):
+    """Something running in the background until closed."""
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class Plugin(Protocol):
+    def mount_http(self, app: FastAPI, service: AnswerService, settings: Settings) -> bool:
+        """Add routes to the HTTP API; True when something was mounted."""
+        ...
+
+    def start_background(self, service: AnswerService, settings: Settings) -> Handle | None:
+        """Start work that runs beside `qa serve` (Socket Mode), or None."""
+        ...
+
+    def add_cli(self, subparsers: Any) -> None:
+        """Add `qa` subcommands; handlers are called as ``handler(args, settings)``."""
+        ...
+
+
+def load_plugins() -> list[Plugin]:
+    plugins = []
     for ep in entry_points(group="qa.plugins"):
         try:
-            modules.append(ep.load())
+            plugin = ep.load()
         except Exception:  # a broken plugin must not take the core down
             logger.exception("could not load plugin %s", ep.name)
-    return modules
+            continue
+        if isinstance(plugin, Plugin):
+            plugins.append(plugin)
+        else:
+            logger.error("plugin %s does not implement qa.plugins.Plugin; ignored", ep.name)
+    return plugins
 
 
-def mount_http_plugins(app, service, settings) -> None:
+def mount_http_plugins(app: FastAPI, service: AnswerService, settings: Settings) -> None:
     for plugin in load_plugins():
-        if hasattr(plugin, "mount_http"):
-            plugin.mount_http(app, service, settings)
+        plugin.mount_http(app, service, settings)
 
 
-def start_background_plugins(service, settings) -> list:
-    handles = []
+def start_background_plugins(service: AnswerService, settings: Settings) -> list[Handle]:
+    handles = [plugin.start_background(service, settings) for plugin in load_plugins()]
+    return [handle for handle in handles if handle is not None]
+
+
+def add_cli_plugins(subparsers: argparse._SubParsersAction) -> None:
     for plugin in load_plugins():
-        if hasattr(plugin, "start_socket_mode"):
-            handle = plugin.start_socket_mode(service, settings)
-            if handle is not None:
-                handles.append(handle)
-    return handles
-
-
-def add_cli_plugins(subparsers) -> None:
-    for plugin in load_plugins():
-        if hasattr(plugin, "add_cli"):
-            plugin.add_cli(subparsers, None)
+        plugin.add_cli(subparsers)

@@ -8,27 +8,19 @@ test session; tests that need their own corpus build it in ``tmp_path`` with the
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from uvicorn_thread import serve
 
 from qa.settings import Settings
-
-REPO = Path(__file__).resolve().parents[1]
-SHIPPED_CORPUS = REPO / "corpus"
-ARTICLE = "peru-multidimensional-challenge-part-2.txt"
-
-
-def make_settings(corpus_dir: Path, index_dir: Path, **extra) -> Settings:
-    """Settings as an entry point builds them, but deaf to any ``.env`` in the cwd."""
-    return Settings(_env_file=None, corpus_dir=corpus_dir, index_dir=index_dir, **extra)
+from tests.support.corpora import SHIPPED_CORPUS
+from tests.support.servers import serve
+from tests.support.settings import make_settings
 
 
 @pytest.fixture(scope="session")
 def embedder():
     """The real bundled all-MiniLM-L6-v2, loaded once for the whole session."""
-    from qa.embedder import SentenceTransformerEmbedder
+    from qa.index.embedder import SentenceTransformerEmbedder
 
     model = SentenceTransformerEmbedder()
     assert model.dimensions == 384  # loads it now, so no single test pays for it
@@ -38,7 +30,7 @@ def embedder():
 @pytest.fixture(scope="session")
 def shipped_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Settings:
     """Settings whose index (in a temp folder) holds the shipped corpus, built once."""
-    from qa.indexer import build_index
+    from qa.index.build import build_index
 
     settings = make_settings(SHIPPED_CORPUS, tmp_path_factory.mktemp("shipped") / "index")
     report = build_index(settings, embedder)
@@ -47,19 +39,25 @@ def shipped_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Setting
 
 
 @pytest.fixture(scope="session")
-def service(shipped_index: Settings, embedder):
-    """The real AnswerService over the shipped-corpus index."""
-    from qa.service import AnswerService
+def runtime(shipped_index: Settings, embedder):
+    """The parts `qa serve` builds, over the shipped-corpus index."""
+    from qa.runtime import Runtime
 
-    return AnswerService(shipped_index, embedder)
+    return Runtime.build(shipped_index, embedder)
 
 
 @pytest.fixture(scope="session")
-def live_server(shipped_index: Settings, service) -> Iterator[str]:
+def service(runtime):
+    """The real AnswerService over the shipped-corpus index."""
+    return runtime.service
+
+
+@pytest.fixture(scope="session")
+def live_server(runtime) -> Iterator[str]:
     """Base URL of the HTTP API over the shipped index, served by uvicorn on loopback."""
     from qa.api.app import create_app
 
-    with serve(create_app(shipped_index, service, plugins=False)) as url:
+    with serve(create_app(runtime, plugins=False)) as url:
         yield url
 
 

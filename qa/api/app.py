@@ -2,38 +2,56 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from fastapi import FastAPI
 
 from qa import __version__
+from qa.answer.service import AnswerService
 from qa.api import documents_write, errors, metrics, routes
 from qa.api.limits import BodySizeLimit
 from qa.api.metrics import Metrics, RequestMetrics
+from qa.index.updates import DocumentWriter
 from qa.models import Answer
 from qa.plugins import mount_http_plugins
-from qa.service import AnswerService
 from qa.settings import Settings
-from qa.updates import DocumentWriter
 from qa.web.pages import mount_web
 
 
-def create_app(settings: Settings, service: AnswerService, plugins: bool = True) -> FastAPI:
+class Parts(Protocol):
+    """What the app serves; qa.runtime.Runtime builds these from settings."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def service(self) -> AnswerService: ...
+
+    @property
+    def writer(self) -> DocumentWriter: ...
+
+
+def create_app(runtime: Parts, plugins: bool = True) -> FastAPI:
+    """The HTTP API over built parts; ``plugins`` mounts extensions such as Slack."""
     app = FastAPI(
         title="qa-bot",
         version=__version__,
         description="Answers questions about your documents with verbatim, cited quotes.",
     )
-    app.state.settings = settings
-    app.state.service = service
-    app.state.document_writer = DocumentWriter(settings, service.embedder, service.live)
-    app.state.metrics = Metrics(service.live)
+    app.state.settings = runtime.settings
+    app.state.service = runtime.service
+    app.state.document_writer = runtime.writer
+    app.state.metrics = Metrics(runtime.service.live)
     errors.install(app)
     app.include_router(routes.router)
     app.include_router(documents_write.router)
     app.include_router(metrics.router)
     mount_web(app)
     if plugins:
-        mount_http_plugins(app, MeteredAsker(service, app.state.metrics, "slack"), settings)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+        # the plugins' answers (Slack) are counted like the API's and the page's
+        metered = MeteredAsker(runtime.service, app.state.metrics, "slack")
+        mount_http_plugins(app, metered, runtime.settings)  # type: ignore[arg-type]
+    app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_upload_bytes)
     # outermost, so requests the body limit turns away are counted too
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     return app

@@ -1,6 +1,6 @@
 """Write endpoints: POST /documents (file upload or JSON) and DELETE /documents/{id}.
 
-Thin: parse the request, hand it to qa.updates.DocumentWriter off the event loop, and
+Thin: parse the request, hand it to qa.index.updates.DocumentWriter off the event loop, and
 say which index version now reflects the change.
 """
 
@@ -19,7 +19,7 @@ from qa.api import schemas
 from qa.api.auth import require_write
 from qa.api.errors import error_response
 from qa.errors import InvalidDocument
-from qa.updates import DocumentWriter, WriteResult
+from qa.index.updates import DocumentWriter, WriteResult
 
 router = APIRouter()
 _ERRORS = {s: {"model": schemas.ErrorResponse} for s in (401, 404, 409, 413, 415, 422, 500, 503)}

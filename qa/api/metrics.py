@@ -25,7 +25,7 @@ from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.registry import Collector
 
 from qa.errors import NoIndex
-from qa.live import LiveIndex
+from qa.index.live import LiveIndex
 from qa.models import Answer
 
 INTERFACES = ("api", "web", "slack")
@@ -110,25 +110,24 @@ class IndexCollector(Collector):
         yield loaded
         manifest = reader.manifest
         info = InfoMetricFamily("qa_index", "the index version served and its model")
-        info.add_metric([], {"version": reader.version, "model": str(manifest.get("model"))})
+        info.add_metric([], {"version": reader.version, "model": manifest.model})
         yield info
-        built = _epoch(manifest.get("built_at"))
+        built = _epoch(manifest.built_at)
         if built is not None:
             yield GaugeMetricFamily(
                 "qa_index_age_seconds", "seconds since the served version was built",
                 value=max(0.0, time.time() - built),
             )  # fmt: skip
-        counts = manifest.get("counts", {})
         for name in ("documents", "chunks", "sentences"):
-            if name in counts:
-                yield GaugeMetricFamily(
-                    f"qa_index_{name}", f"{name} in the served index version", value=counts[name]
-                )
-        if "build_seconds" in manifest:
+            yield GaugeMetricFamily(
+                f"qa_index_{name}", f"{name} in the served index version",
+                value=getattr(manifest.counts, name),
+            )  # fmt: skip
+        if manifest.build_seconds is not None:
             yield GaugeMetricFamily(
                 "qa_index_build_duration_seconds",
                 "how long the build that produced the served version took",
-                value=manifest["build_seconds"],
+                value=manifest.build_seconds,
             )
 
 

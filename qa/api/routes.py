@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from qa.answer.service import AnswerService
 from qa.api import schemas
 from qa.api.auth import require_read
 from qa.api.errors import error_response
-from qa.service import AnswerService
 
 router = APIRouter()
 _ERRORS = {
@@ -90,9 +92,9 @@ def readyz(request: Request):
     body = {
         "status": "ready",
         "index_version": reader.version,
-        "model": manifest.get("model"),
-        "built_at": manifest.get("built_at"),
-        **manifest.get("counts", {}),
+        "model": manifest.model,
+        "built_at": manifest.built_at,
+        **asdict(manifest.counts),
     }
     if live.problem:
         body["warning"] = live.problem

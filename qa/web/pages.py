@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from qa.corpus.folder import is_url
 from qa.errors import (
     DocumentNotFound,
     InvalidQuestion,
@@ -25,7 +26,7 @@ from qa.errors import (
     QAError,
     SpanOutsideDocument,
 )
-from qa.links import is_web_url, public, with_text_fragment
+from qa.links import public, with_text_fragment
 from qa.web import views
 from qa.web.spans import check_span, parse_span, split
 
@@ -139,7 +140,7 @@ def document_page(
     except QAError as exc:
         return error_page(request, exc)
     excerpt = split(document.text, span) if span else None
-    source_link = document.source if is_web_url(document.source) else None
+    source_link = document.source if is_url(document.source) else None
     if span and source_link:
         source_link = with_text_fragment(document.source, excerpt.marked)
     return render(
@@ -166,5 +167,5 @@ def library_page(request: Request) -> HTMLResponse:
         request, "library.html", documents=infos, version=version,
         writes=settings.api_key is not None, max_upload_bytes=settings.max_upload_bytes,
         view_url=lambda doc_id: public(base, views.document_path(doc_id)),
-        web_source=is_web_url,
+        web_source=is_url,
     )  # fmt: skip

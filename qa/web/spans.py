@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from qa.errors import InvalidSpan, SpanOutsideDocument
+from qa.index.version import IndexVersion
 from qa.models import Document
-from qa.store import VersionReader
 
 CONTEXT_CHARS = 400  # at most this much of the paragraph on either side of a quote
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -49,7 +49,7 @@ def parse_span(start: str | None, end: str | None) -> Span | None:
     return Span(*values)
 
 
-def check_span(reader: VersionReader, document: Document, span: Span) -> None:
+def check_span(reader: IndexVersion, document: Document, span: Span) -> None:
     """Raise unless ``span`` lies in ``document`` on sentence (or passage) bounds."""
     if span.end > len(document.text):
         raise SpanOutsideDocument(

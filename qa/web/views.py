@@ -6,10 +6,11 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import quote as percent_encode
 
+from qa.answer.service import AnswerService
+from qa.corpus.folder import is_url
 from qa.errors import QAError
-from qa.links import QuoteLinks, is_web_url, quote_links
+from qa.links import QuoteLinks, quote_links
 from qa.models import Quote
-from qa.service import AnswerService
 from qa.web.spans import Excerpt, Span, paragraph
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def passage_views(passages: tuple[Quote, ...], base: str | None) -> list[QuoteVi
 
 
 def _url(quote: Quote) -> bool:
-    return is_web_url(quote.document.source)
+    return is_url(quote.document.source)
 
 
 def _in_context(service: AnswerService, quote: Quote) -> Excerpt:

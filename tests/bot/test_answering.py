@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from slack_fixtures import FakeService, sample_answer
 
 from bot.answering import FAILED, NO_INDEX, reply_to
-from qa.errors import IndexCorrupt, InvalidQuestion, ModelMismatch, NoIndex
+from qa.errors import IndexCorrupt, InvalidQuestion, ModelUnavailable, NoIndex
+from tests.support.answers import FakeService, sample_answer
 
 
 @pytest.mark.parametrize(
@@ -14,7 +14,7 @@ from qa.errors import IndexCorrupt, InvalidQuestion, ModelMismatch, NoIndex
     [
         (NoIndex("no index in /srv/index; run `qa index` first"), NO_INDEX),
         (IndexCorrupt("checksum mismatch in vectors.faiss"), NO_INDEX),
-        (ModelMismatch("built with model A"), FAILED),
+        (ModelUnavailable("cannot load embedding model 'A'"), FAILED),
         (RuntimeError("faiss exploded"), FAILED),
     ],
 )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from slack_fixtures import sample_answer, sample_quote
-
 from bot.blocks import (
     MAX_BLOCKS,
     NOT_FOUND,
@@ -15,6 +13,7 @@ from bot.blocks import (
     parse_button_value,
     source_line,
 )
+from tests.support.answers import sample_answer, sample_quote
 
 
 def sections(message) -> list[str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
-from slack_fixtures import *  # noqa: F403 (pytest fixtures)
-from slack_requests import direct_message, event_callback, mention, post_event
-from slack_standin import BOT_ID, BOT_USER_ID
+from tests.support.slack_requests import direct_message, event_callback, mention, post_event
+from tests.support.slack_standin import BOT_ID, BOT_USER_ID
 
 QUESTION = "How many hectares of coca were under cultivation in 2019?"
 

@@ -7,19 +7,19 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 
 import httpx
 from fastapi import FastAPI
-from slack_fixtures import *  # noqa: F403 (pytest fixtures)
-from slack_fixtures import bot_settings
-from slack_requests import event_callback, mention
-from slack_standin import BOT_USER_ID
-from socket_standin import SocketStandIn, events_api_envelope
-from uvicorn_thread import serve
 
 from bot.plugin import mount_http
 from qa.cli import main
 from qa.settings import Settings
+from tests.support.servers import serve
+from tests.support.settings import bot_settings
+from tests.support.slack_requests import event_callback, mention
+from tests.support.slack_standin import BOT_USER_ID
+from tests.support.socket_standin import SocketStandIn, events_api_envelope
 
 
 def test_not_mounted_without_credentials(standin, tmp_path):
@@ -30,10 +30,10 @@ def test_not_mounted_without_credentials(standin, tmp_path):
     assert all(getattr(r, "path", "") != "/slack/events" for r in app.routes)
 
 
-def test_core_app_without_slack_settings_has_no_slack_route(real_service, tmp_path):
+def test_core_app_without_slack_settings_has_no_slack_route(real_runtime, tmp_path):
     from qa.api.app import create_app
 
-    app = create_app(Settings(_env_file=None, index_dir=tmp_path), real_service)
+    app = create_app(replace(real_runtime, settings=Settings(_env_file=None, index_dir=tmp_path)))
     with serve(app) as url:
         assert httpx.post(f"{url}/slack/events", content=b"{}").status_code in (404, 405)
 

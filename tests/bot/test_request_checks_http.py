@@ -10,14 +10,14 @@ import time
 import httpx
 import pytest
 from fastapi import FastAPI
-from slack_fixtures import *  # noqa: F403 (pytest fixtures)
-from slack_fixtures import FakeService, bot_settings
-from slack_requests import event_callback, mention, post_event, signed_headers
-from slack_standin import BOT_USER_ID
-from uvicorn_thread import serve
 
 from bot.endpoint import BadRequest, verify
 from bot.plugin import mount_http
+from tests.support.answers import FakeService
+from tests.support.servers import serve
+from tests.support.settings import bot_settings
+from tests.support.slack_requests import event_callback, mention, post_event, signed_headers
+from tests.support.slack_standin import BOT_USER_ID
 
 
 def raw_post(url: str, body: bytes, headers: dict) -> httpx.Response:

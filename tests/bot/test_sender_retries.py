@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-from slack_fixtures import *  # noqa: F403 (pytest fixtures)
-from slack_requests import event_callback, mention, post_event
-from slack_standin import BOT_USER_ID
 
 from bot.blocks import notice
 from bot.sender import RetryPolicy, Sender, web_client
+from tests.support.slack_requests import event_callback, mention, post_event
+from tests.support.slack_standin import BOT_USER_ID
 
 FAST = RetryPolicy(rate_limit_retries=2, server_error_retries=2, backoff_factor=0.01)
 

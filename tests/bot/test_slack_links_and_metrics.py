@@ -12,12 +12,11 @@ from urllib.parse import unquote
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
-from slack_fixtures import *  # noqa: F403 (pytest fixtures)
-from slack_fixtures import sample_answer, sample_quote
-from slack_requests import event_callback, mention, post_event
-from slack_standin import BOT_USER_ID
 
 from bot.blocks import answer_message, slack_links, source_line
+from tests.support.answers import sample_answer, sample_quote
+from tests.support.slack_requests import event_callback, mention, post_event
+from tests.support.slack_standin import BOT_USER_ID
 
 QUESTION = "How many hectares of coca were under cultivation in 2019?"
 

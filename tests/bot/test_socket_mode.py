@@ -4,13 +4,12 @@ envelope and posts the answer through the Web API stand-in."""
 from __future__ import annotations
 
 import pytest
-from slack_fixtures import *  # noqa: F403 (pytest fixtures)
-from slack_fixtures import bot_settings
-from slack_requests import event_callback, mention, slash_command
-from slack_standin import BOT_USER_ID
-from socket_standin import SocketStandIn, events_api_envelope
 
 from bot.plugin import start_socket_mode
+from tests.support.settings import bot_settings
+from tests.support.slack_requests import event_callback, mention, slash_command
+from tests.support.slack_standin import BOT_USER_ID
+from tests.support.socket_standin import SocketStandIn, events_api_envelope
 
 QUESTION = "How many hectares of coca were under cultivation in 2019?"
 

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from qa.evaluation import evaluate, load_jsonl
-from qa.extractor import is_quotable
+from qa.answer.ranker import is_quotable
+from qa.evaluation.datasets import load_jsonl
+from qa.evaluation.metrics import evaluate
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 QUESTIONS = BENCH / "article_questions.jsonl"

@@ -7,29 +7,16 @@ so only three calls here do; the error paths fail before the model is needed.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_qa
+
 ANSWER_KEYS = {
     "question", "answered", "confidence", "quotes", "passages", "index_version", "timings_ms",
 }  # fmt: skip
-
-
-def run_qa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m qa ARGS`` with no QA_/SLACK_ settings leaking in from this process."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "qa", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +109,16 @@ def test_empty_question_exits_2(tmp_path, question):
 
     assert result.returncode == 2
     assert "empty" in result.stderr
+
+
+def test_a_model_that_cannot_be_loaded_exits_2_naming_it(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("A note\n\nThe falcon nests on cliffs.\n")
+    (tmp_path / "not-a-model").mkdir()
+    (tmp_path / ".env").write_text("QA_MODEL=not-a-model\n")
+
+    result = run_qa("index", "--corpus", "corpus", "--index", "index", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "cannot load embedding model 'not-a-model'" in result.stderr
+    assert "Traceback" not in result.stderr

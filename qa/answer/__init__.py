@@ -1,0 +1,1 @@
+"""The query path: retrieval, sentence ranking, verbatim quotes and the answer service."""

@@ -1,0 +1,82 @@
+"""Pick the quotes shown from the ranked sentences: close to the best, from different
+places, an adjacent sentence joined when the answer spans both, no near repeats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from qa.answer.ranker import WORD, ScoredSentence
+from qa.index.version import IndexVersion
+
+QUOTE_MARGIN = 0.5
+# A neighbouring sentence scoring within this much of a picked sentence joins its quote:
+# the answer then likely spans both ("... an operation in La Pampa." + "It destroyed 41
+# sites."). On WikiQA dev 12% of top quotes become pairs; see bench/README.md.
+PAIR_MARGIN = 0.5
+# Two quotes sharing this share of their words (Jaccard) say the same thing: a passage
+# repeated in two reports, or a sentence edited by a word; only the better one is shown.
+NEAR_DUPLICATE = 0.8
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One quote: one sentence, or two adjacent ones of the same document."""
+
+    rows: tuple[int, ...]
+    score: float
+
+
+def pick(reader: IndexVersion, ranked: list[ScoredSentence], limit: int) -> list[Pick]:
+    """Up to ``limit`` quotes from different places, close in score to the best.
+
+    A picked sentence takes in its better-scoring neighbour when that one is within
+    ``PAIR_MARGIN``. No sentence is quoted twice, nor one that repeats a quoted sentence
+    nearly word for word.
+    """
+    by_row = {cand.row: cand for cand in ranked}
+    chosen: list[Pick] = []
+    used: set[int] = set()
+    quoted: list[frozenset[str]] = []
+
+    def words(row: int) -> frozenset[str]:
+        return frozenset(WORD.findall(reader.sentences[row].text.lower()))
+
+    def fresh(row: int) -> bool:
+        return row not in used and all(_overlap(words(row), q) < NEAR_DUPLICATE for q in quoted)
+
+    for cand in ranked:
+        if len(chosen) >= limit or (chosen and cand.score < chosen[0].score - QUOTE_MARGIN):
+            break
+        if not fresh(cand.row):
+            continue
+        partner = _partner(reader, cand, by_row, fresh)
+        rows = (cand.row,) if partner is None else tuple(sorted((cand.row, partner)))
+        used.update(rows)
+        quoted.extend(words(r) for r in rows)
+        chosen.append(Pick(rows, cand.score))
+    return chosen
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def _partner(
+    reader: IndexVersion,
+    cand: ScoredSentence,
+    by_row: dict[int, ScoredSentence],
+    fresh: Callable[[int], bool],
+) -> int | None:
+    """The adjacent, not yet quoted sentence of the same document that scores close enough
+    to join."""
+    document = reader.sentences[cand.row].document_id
+    near = [
+        by_row[row]
+        for row in (cand.row - 1, cand.row + 1)
+        if row in by_row
+        and reader.sentences[row].document_id == document
+        and fresh(row)
+        and by_row[row].score >= cand.score - PAIR_MARGIN
+    ]
+    return max(near, key=lambda n: n.score).row if near else None

@@ -1,0 +1,1 @@
+"""Documents from the corpus folder: loading, HTML text, sentence splitting, chunking."""

@@ -1,0 +1,141 @@
+"""Parse documents: .txt, .md, .html and .pdf bytes into Documents (title, source, text)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.corpus.folder import SUPPORTED_SUFFIXES, is_url, iter_corpus_files, read_front_matter
+from qa.corpus.htmltext import html_to_text
+from qa.errors import InvalidDocument
+from qa.models import Document
+
+logger = logging.getLogger(__name__)
+
+_MD_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+_MAX_TITLE_LINE = 200
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that could not be loaded, with the reason."""
+
+    path: str
+    reason: str
+
+
+def document_id(relative_path: str) -> str:
+    """A stable id from the path relative to the corpus (same file, same id)."""
+    return hashlib.sha1(relative_path.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_corpus(
+    corpus: Path, previous: Iterable[Document] = ()
+) -> tuple[list[Document], list[Skipped]]:
+    """Load every supported document; unreadable or empty files are reported, not fatal.
+
+    A file whose bytes match a document in ``previous`` (same path, same content hash)
+    is not parsed again: that document is reused.
+    """
+    by_path = {d.path: d for d in previous}
+    documents, skipped = [], []
+    for path in iter_corpus_files(corpus):
+        rel = path.relative_to(corpus).as_posix()
+        try:
+            data = path.read_bytes()
+            old = by_path.get(rel)
+            documents.append(
+                old if old and old.content_hash == content_hash(data) else load_bytes(rel, data)
+            )
+        except Exception as exc:  # one bad file never aborts the build
+            logger.warning("skipped %s: %s", rel, exc)
+            skipped.append(Skipped(rel, str(exc) or type(exc).__name__))
+    return documents, skipped
+
+
+def load_bytes(relative_path: str, data: bytes) -> Document:
+    """Parse one file's bytes into a Document; raises InvalidDocument when unusable."""
+    suffix = Path(relative_path).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InvalidDocument(
+            f"unsupported file type {suffix or '(none)'!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    pages: tuple[tuple[int, int], ...] = ()
+    source = relative_path
+    if suffix == ".pdf":
+        text, pages = _pdf_text(data)
+        title = ""
+    else:
+        raw = _decode(data)
+        if suffix in (".html", ".htm"):
+            text, title = html_to_text(raw)
+        elif suffix in (".md", ".markdown"):
+            text, title, url = _markdown(raw)
+            source = url or source
+        else:
+            text, title = raw, _text_title(raw)
+    text = text.replace("\r\n", "\n")
+    if not text.strip():
+        raise InvalidDocument("no text could be extracted")
+    return Document(
+        id=document_id(relative_path),
+        title=title or Path(relative_path).stem,
+        source=source,
+        path=relative_path,
+        text=text,
+        content_hash=content_hash(data),
+        pages=pages,
+    )
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidDocument(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
+def _text_title(text: str) -> str:
+    """A text file's first line is its title when short and followed by a blank line."""
+    lines = text.lstrip("\ufeff").split("\n", 2)
+    if len(lines) >= 2 and lines[1].strip() == "" and 0 < len(lines[0].strip()) <= _MAX_TITLE_LINE:
+        return lines[0].strip()
+    return ""
+
+
+def _markdown(raw: str) -> tuple[str, str, str]:
+    """Markdown keeps its text (front matter removed); title from `title:` or the first `#`."""
+    meta, raw = read_front_matter(raw)
+    heading = _MD_HEADING.search(raw)
+    title = meta.get("title") or (heading.group(1).strip() if heading else "")
+    url = meta.get("url") or meta.get("source") or ""
+    if url and not is_url(url):
+        url = ""
+    return raw, title, url
+
+
+def _pdf_text(data: bytes) -> tuple[str, tuple[tuple[int, int], ...]]:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        parts, pages, offset = [], [], 0
+        for number, page in enumerate(reader.pages, start=1):
+            text = (page.extract_text() or "").strip()
+            pages.append((number, offset))
+            parts.append(text)
+            offset += len(text) + 2
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise InvalidDocument(f"unreadable PDF: {exc}") from exc
+    return "\n\n".join(parts), tuple(pages)

@@ -1,0 +1,1 @@
+"""Answer quality on question sets: data sets, metrics and the printed report."""

@@ -1,0 +1,39 @@
+"""The printed tables of an evaluation: abstention curve and confidence reliability.
+
+`qa eval` and bench/wikiqa.py print the same tables; this is the one place that lays
+them out.
+"""
+
+from __future__ import annotations
+
+from qa.evaluation.metrics import EvalReport
+
+RELIABILITY_EDGES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 1.01)
+
+
+def threshold_table(
+    report: EvalReport, thresholds: list[float], default: float | None = None
+) -> list[str]:
+    """Coverage and precision at each threshold; the configured default is marked."""
+    lines = ["threshold  coverage  precision  answerable_correct  unanswerable_answered"]
+    for row in report.curve(thresholds):
+        mark = "  <- QA_MIN_CONFIDENCE" if row["threshold"] == default else ""
+        lines.append(
+            f"{row['threshold']:9.2f}  {row['coverage']:8.3f}  {row['precision'] or 0:9.3f}  "
+            f"{row['answerable_correct']:18.3f}  {row['unanswerable_answered']:21d}{mark}"
+        )
+    return lines
+
+
+def reliability_table(
+    report: EvalReport, edges: tuple[float, ...] = RELIABILITY_EDGES
+) -> list[str]:
+    """Per confidence band: how many questions, their mean confidence, the share right."""
+    lines = ["confidence band  questions  mean confidence  top quote right"]
+    for row in report.reliability(list(edges)):
+        lo, hi = row["band"]
+        lines.append(
+            f"{lo:6.2f}-{min(hi, 1.0):4.2f}  {row['questions']:11d}  "
+            f"{row['mean_confidence']:15.3f}  {row['right']:15.3f}"
+        )
+    return lines

@@ -1,0 +1,1 @@
+"""Index versions: embedding views, the embedding cache, build, store, live reload, updates."""

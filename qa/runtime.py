@@ -1,0 +1,59 @@
+"""The composition root: the one place that builds qa-bot's parts from settings.
+
+Entry points (the CLI, `qa serve`, the Slack plug-in, benchmarks, tests) build a
+Runtime and hand its parts on; nothing below this module constructs an embedder, a live
+index or a writer by itself. ``start`` begins following new index versions and
+``close`` stops it; a Runtime is also a context manager doing both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qa.answer.service import AnswerService
+from qa.index.embedder import Embedder, SentenceTransformerEmbedder
+from qa.index.live import LiveIndex
+from qa.index.updates import DocumentWriter
+from qa.settings import Settings
+
+
+def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    """The configured model; loaded on first use."""
+    return SentenceTransformerEmbedder(settings.model, settings.embed_batch_size)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    embedder: Embedder
+    live: LiveIndex
+    service: AnswerService
+    writer: DocumentWriter
+
+    @classmethod
+    def build(cls, settings: Settings, embedder: Embedder | None = None) -> Runtime:
+        """Every part over one embedder and one live index (``embedder`` defaults to the
+        configured model)."""
+        embedder = embedder if embedder is not None else build_embedder(settings)
+        live = LiveIndex(settings.index_dir, embedder.name)
+        return cls(
+            settings,
+            embedder,
+            live,
+            AnswerService(settings, embedder, live),
+            DocumentWriter(settings, embedder, live),
+        )
+
+    def start(self) -> Runtime:
+        """Follow new index versions (`qa index`, `qa watch`, uploads) without a restart."""
+        self.live.watch(self.settings.reload_interval)
+        return self
+
+    def close(self) -> None:
+        self.live.close()
+
+    def __enter__(self) -> Runtime:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,56 @@
+"""Lexical analysis shared by BM25 and the quote ranker."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.index.lexical import analyze, fts_query, idf, stem
+
+
+def test_numbers_lose_thousands_separators():
+    assert analyze("72,000 hectares")[0] == "72000"
+    assert analyze("72,000 hectares") == analyze("72000 hectares")
+    assert analyze("1,000,000") == ["1000000"]
+    assert "3.5" in analyze("it grew 3.5 percent.")
+    assert analyze("in 2019.") == ["2019"]
+
+
+def test_stopwords_are_dropped_and_case_folded():
+    assert analyze("What is the name of the Leader of DEVIDA?") == ["leader", "devida"]
+    assert analyze("the of and to") == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("mines", "mining"), ("operations", "operation"), ("cities", "city"), ("boxes", "box")],
+)
+def test_inflections_meet(a, b):
+    assert analyze(a) == analyze(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("hectares", "hectare"), ("forces", "force"), ("mines", "mine")]
+)
+def test_singular_and_plural_of_words_ending_in_e_meet(a, b):
+    assert analyze(a) == analyze(b)
+
+
+def test_stem_leaves_short_words_numbers_and_ss_us_alone():
+    assert stem("gas") == "gas"
+    assert stem("2019") == "2019"
+    assert stem("class") == "class"
+    assert stem("virus") == "virus"
+
+
+def test_unicode_words_are_kept():
+    assert analyze("Acción Social in Perú") == ["acción", "social", "perú"]
+
+
+def test_fts_query_quotes_every_term_once():
+    assert fts_query(["coca", 'a"b', "coca", "", "OR"]) == '"coca" OR "a""b" OR "OR"'
+    assert fts_query([]) == ""
+
+
+def test_idf_is_positive_and_rarer_is_higher():
+    assert idf(100, 100) > 0
+    assert idf(1, 100) > idf(50, 100)
