@@ -15,8 +15,8 @@ import pytest
 
 from qa.api.app import create_app
 from qa.runtime import Runtime
+from tests.qa.web.conftest import SHOTS, TAKEN
 from tests.support import browser
-from tests.support.corpora import REPO
 from tests.support.servers import serve
 from tests.support.web_corpus import (
     MARKUP_ID,
@@ -28,7 +28,6 @@ from tests.support.web_corpus import (
 
 KEY = "browser-write-key-91c2"
 WAIT = 90  # seconds; the machines are shared and the first answer loads the model's kernels
-SHOTS = REPO / "test-artifacts" / "screenshots"
 FILLER = "\n\n".join(
     f"Section {n} of the handbook covers routine upkeep of the building, item number {n}."
     for n in range(1, 90)
@@ -51,9 +50,7 @@ def driver(request):
             pytest.fail(f"browser tests need Chromium in CI: {why}")
         pytest.skip(why)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"\nbrowser screenshots: {SHOTS}")
+    request.config.stash[TAKEN] = True  # the run's summary prints where they are
     with browser.chromium(width=1000, height=700) as chrome:
         chrome.implicitly_wait(0)
         yield chrome
