@@ -161,7 +161,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     answer = Runtime.build(settings).service.ask(args.question, args.top_k)
     if args.json:
-        print(answer_out(answer).model_dump_json(indent=2))
+        print(answer_out(answer, settings.public_url).model_dump_json(indent=2))
         return 0
     if not answer.answered:
         print("I could not find this in the documents.")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
@@ -58,6 +59,12 @@ class Settings(BaseSettings):
         description="seconds a document write waits for another writer before answering 409",
     )
 
+    public_url: str | None = Field(
+        None,
+        description="the address people reach the service at (behind a proxy, the proxy's); "
+        "links in answers are absolute when it is set",
+    )
+
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
 
@@ -74,3 +81,17 @@ class Settings(BaseSettings):
         "https://slack.com/api/",
         validation_alias=AliasChoices("SLACK_API_URL", "QA_SLACK_API_URL"),
     )
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        """An http(s) address without query or fragment; stored without a trailing slash."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(
+                f"QA_PUBLIC_URL must be an http:// or https:// address such as "
+                f"https://qa.example.com or https://example.com/qa, got {value!r}"
+            )
+        return value
