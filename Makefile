@@ -35,8 +35,12 @@ format: install
 test: lint
 	$(BIN)/python -m pytest -q
 
-eval: install
-	$(BIN)/qa eval ../shared/bench/wikiqa-dev.tsv
+# Answer quality per question set (bench/data/README.md): XQuAD dev, the shipped article's
+# own questions and questions from outside it; add WikiQA with WIKIQA=path/to/file.tsv.
+WIKIQA ?=
+eval: index
+	$(BIN)/qa eval bench/data/xquad-en-dev.json bench/article_questions.jsonl \
+		bench/out_of_corpus.jsonl $(WIKIQA)
 
 bench: install
 	$(BIN)/python -m bench.wikiqa

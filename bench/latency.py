@@ -26,14 +26,13 @@ from qa.api.app import create_app
 from qa.evaluation.datasets import load_wikiqa
 from qa.evaluation.metrics import latency_summary
 from qa.index.build import build_index
-from qa.index.embedder import SentenceTransformerEmbedder
-from qa.runtime import Runtime
+from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 from tests.support.servers import serve
 
 REPO = Path(__file__).resolve().parents[1]
 
-WIKIQA = REPO.parent / "shared" / "bench" / "wikiqa-dev.tsv"
+WIKIQA = REPO / "bench" / "data" / "wikiqa-dev.tsv"  # bench/data/README.md says where from
 ARTICLE_QUESTIONS = [
     "How many hectares of coca were under cultivation in 2019?",
     "Where did the October 2020 operation against illegal mining take place?",
@@ -85,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with contextlib.ExitStack() as stack:
         root = args.index or Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        embedder = SentenceTransformerEmbedder()
+        embedder = build_embedder(Settings(_env_file=None))  # the model `qa serve` loads
         started = time.perf_counter()
         embedder.embed(["load the model before anything is timed"])
         model_seconds = time.perf_counter() - started

@@ -7,7 +7,7 @@ hit@1, hit@5 and MRR over all questions (every WikiQA question names its documen
 median time per query, and the time to (re)build the lexical index over every chunk.
 
     .venv/bin/pip install -e '.[bench]'   # bm25s; only this benchmark needs it
-    .venv/bin/python -m bench.lexical [--tsv ../shared/bench/wikiqa-dev.tsv] [--workdir DIR]
+    .venv/bin/python -m bench.lexical [--tsv bench/data/wikiqa-dev.tsv] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def document_ranks(reader: VersionReader, ranked: Ranked) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tsv", type=Path, default=Path("../shared/bench/wikiqa-dev.tsv"))
+    parser.add_argument("--tsv", type=Path, default=Path("bench/data/wikiqa-dev.tsv"))
     parser.add_argument("--workdir", type=Path, help="keep the corpus and index here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lexical-") as tmp:

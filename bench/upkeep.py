@@ -1,6 +1,6 @@
 """Index upkeep costs on the WikiQA dev corpus: full build, one-document update, upload.
 
-    .venv/bin/python -m bench.upkeep [--runs 3] [--tsv ../shared/bench/wikiqa-dev.tsv]
+    .venv/bin/python -m bench.upkeep [--runs 3] [--tsv bench/data/wikiqa-dev.tsv]
 
 Prints medians (the machine is shared and noisy) and the command that reproduced them.
 """
@@ -85,7 +85,7 @@ def upload_latencies(settings: Settings, embedder, runs: int) -> list[float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tsv", type=Path, default=ROOT.parent / "shared/bench/wikiqa-dev.tsv")
+    parser.add_argument("--tsv", type=Path, default=ROOT / "bench/data/wikiqa-dev.tsv")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="qa-bench-upkeep-") as tmp:

@@ -3,7 +3,7 @@
 Prints build time, acc@1, acc@3, MRR, document hit@k, the plain dense baseline measured
 in the same run, and the coverage/accuracy curve used to choose the abstention default.
 
-    .venv/bin/python -m bench.wikiqa [--tsv ../shared/bench/wikiqa-dev.tsv] [--workdir DIR]
+    .venv/bin/python -m bench.wikiqa [--tsv bench/data/wikiqa-dev.tsv] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ THRESHOLDS = [0.0, 0.02, 0.04, 0.06, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tsv", type=Path, default=Path("../shared/bench/wikiqa-dev.tsv"))
+    parser.add_argument("--tsv", type=Path, default=Path("bench/data/wikiqa-dev.tsv"))
     parser.add_argument("--workdir", type=Path, help="keep the corpus and index here")
     parser.add_argument("--report", type=Path, help="per-question JSON lines")
     args = parser.parse_args()

@@ -44,8 +44,18 @@ def too_long(max_chars: int) -> str:
     return f"That question is too long for me; please keep it under {max_chars:,} characters."
 
 
-def reply_to(service: Asker, question: str, *, max_chars: int, shareable: bool = False) -> Message:
-    """The message answering ``question``, or a friendly sentence saying why not."""
+def reply_to(
+    service: Asker,
+    question: str,
+    *,
+    max_chars: int,
+    shareable: bool = False,
+    base_url: str | None = None,
+) -> Message:
+    """The message answering ``question``, or a friendly sentence saying why not.
+
+    ``base_url`` is where people open the document view that quotes link to.
+    """
     try:
         answer = service.ask(question)
     except InvalidQuestion as e:
@@ -64,4 +74,4 @@ def reply_to(service: Asker, question: str, *, max_chars: int, shareable: bool =
     except Exception:  # the Slack edge: log the trace, show the user a sentence
         logger.exception("unexpected failure answering %r", question)
         return notice(FAILED)
-    return answer_message(answer, shareable=shareable)
+    return answer_message(answer, shareable=shareable, base_url=base_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -37,8 +38,12 @@ def create_bot(
     *,
     feedback: FeedbackStore | None = None,
     policy: RetryPolicy | None = None,
+    observe: Callable[[str], None] | None = None,
 ) -> Bot:
     """A bolt App answering from ``service``; needs ``SLACK_BOT_TOKEN``.
+
+    ``observe`` is told of every event ``received``, every one ``deduplicated`` and every
+    message ``dropped`` after retries (the app's metrics count them).
 
     ``process_before_response=False``: bolt acknowledges Slack first and runs the
     listener in its worker pool, so a slow answer never makes Slack retry.
@@ -59,12 +64,28 @@ def create_bot(
         # slow Slack API calls from holding up answers queued behind them
         listener_executor=ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-bot"),
     )
+    observe = observe or (lambda outcome: None)
     deps = BotDeps(
         service=service,
-        sender=Sender(client, policy),
+        sender=Sender(client, policy, on_drop=lambda: observe("dropped")),
         feedback=feedback or FeedbackStore.for_index_dir(settings.index_dir),
         seen=SeenRecently(),
         max_question_chars=settings.max_question_chars,
+        base_url=link_base(settings),
+        observe=observe,
     )
     listeners.register(app, deps)
     return Bot(app=app, deps=deps)
+
+
+def link_base(settings: Settings) -> str:
+    """Where quotes in Slack link to: QA_PUBLIC_URL, else the address `qa serve` listens on
+    (Slack needs absolute links; that one works only on the serving machine)."""
+    if settings.public_url:
+        return settings.public_url
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    logger.warning(
+        "QA_PUBLIC_URL is not set: Slack answers link to http://%s:%d, which only works on "
+        "this machine", host, settings.port,
+    )  # fmt: skip
+    return f"http://{host}:{settings.port}"

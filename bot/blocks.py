@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.text import ELLIPSIS, block_quote, escape, truncate
 from qa.corpus.folder import is_url
+from qa.links import QuoteLinks, quote_links
 from qa.models import Answer, Quote
 
 SECTION_LIMIT = 3000
@@ -48,8 +49,14 @@ def notice(sentence: str) -> Message:
     return Message(text=text, blocks=(_section(text),))
 
 
-def answer_message(answer: Answer, *, shareable: bool = False) -> Message:
-    """The reply to a question: quotes with sources, or an honest 'not found'."""
+def answer_message(
+    answer: Answer, *, shareable: bool = False, base_url: str | None = None
+) -> Message:
+    """The reply to a question: quotes with sources, or an honest 'not found'.
+
+    With ``base_url`` (the service's public address) every quote links to the document
+    view at its span; a web source links to the page with a text fragment either way.
+    """
     if answer.answered and answer.quotes:
         intro, quotes, limit, fallback = None, answer.quotes, SECTION_LIMIT, []
     else:
@@ -66,23 +73,41 @@ def answer_message(answer: Answer, *, shareable: bool = False) -> Message:
             break
         text = truncate(escape(quote.text), limit)
         blocks.append(_section(truncate(block_quote(text), SECTION_LIMIT)))
-        blocks.append(_context(source_line(quote)))
+        blocks.append(_context(source_line(quote, slack_links(quote, base_url))))
         fallback.append(f"“{text}” — {plain_source(quote)}")
     blocks.append(_buttons(answer, shareable))
     return Message(text=truncate("\n".join(fallback), TEXT_LIMIT), blocks=tuple(blocks))
 
 
-def source_line(quote: Quote) -> str:
-    """Title, file or clickable link, and location of a quote, in mrkdwn."""
+def slack_links(quote: Quote, base_url: str | None) -> QuoteLinks:
+    """The quote's links; the view link only with an absolute base (Slack needs one)."""
+    links = quote_links(quote, base_url)
+    return links if base_url else QuoteLinks(view="", source=links.source)
+
+
+def source_line(quote: Quote, links: QuoteLinks | None = None) -> str:
+    """Title, file or clickable link, and location of a quote, in mrkdwn.
+
+    With ``links``, a web source's link carries the text fragment that highlights the
+    quote, and "in context" opens the document view at the span.
+    """
     doc = quote.document
     title = escape(truncate(doc.title or doc.source or doc.id, TITLE_LIMIT))
     if is_url(doc.source):
-        url = escape(doc.source).replace("|", "%7C")
-        parts = [f"<{url}|{title}>"]
+        target = links.source if links and links.source else doc.source
+        parts = [f"<{_link_target(target)}|{title}>"]
     else:
         path = escape(doc.source).replace("`", "'")
         parts = [f"*{title}*", f"`{path}`"]
-    return "— " + " · ".join([*parts, location(quote)])
+    parts.append(location(quote))
+    if links and links.view:
+        parts.append(f"<{_link_target(links.view)}|in context>")
+    return "— " + " · ".join(parts)
+
+
+def _link_target(url: str) -> str:
+    """A URL as mrkdwn's ``<url|label>`` needs it: escaped, and no ``|`` inside."""
+    return escape(url).replace("|", "%7C")
 
 
 def plain_source(quote: Quote) -> str:

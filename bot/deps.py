@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answering import Asker
@@ -19,3 +20,5 @@ class BotDeps:
     feedback: FeedbackStore
     seen: SeenRecently
     max_question_chars: int
+    base_url: str | None = None  # the service's address, for links to the document view
+    observe: Callable[[str], None] = lambda outcome: None  # "received", "deduplicated", ...

@@ -35,7 +35,8 @@ def mount_http(app: Any, service: Asker, settings: Settings) -> bool:
     from bot.app import create_bot
     from bot.endpoint import slack_events_endpoint
 
-    bot = create_bot(service, settings)
+    metrics = getattr(app.state, "metrics", None)  # the app's counters, when it has them
+    bot = create_bot(service, settings, observe=getattr(metrics, "slack_event", None))
     endpoint = slack_events_endpoint(bot, settings.slack_signing_secret.get_secret_value())
     app.add_api_route(EVENTS_PATH, endpoint, methods=["POST"], include_in_schema=False)
     app.state.slack_bot = bot

@@ -71,9 +71,12 @@ def web_client(token: str | None, base_url: str, policy: RetryPolicy) -> WebClie
 class Sender:
     """Posts messages; on final failure logs and counts the drop instead of raising."""
 
-    def __init__(self, client: WebClient, policy: RetryPolicy) -> None:
+    def __init__(
+        self, client: WebClient, policy: RetryPolicy, on_drop: Callable[[], None] | None = None
+    ) -> None:
         self.client = client
         self._policy = policy
+        self._on_drop = on_drop
         self._lock = threading.Lock()
         self._dropped = 0
 
@@ -157,4 +160,6 @@ class Sender:
             self._dropped += 1
             dropped = self._dropped
         logger.error("dropped a Slack message after retries (%d dropped so far)", dropped)
+        if self._on_drop is not None:
+            self._on_drop()
         return False

@@ -91,11 +91,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", dest="corpus_dir", type=Path)
     p.set_defaults(handler=cmd_serve)
 
-    p = sub.add_parser("eval", help="measure quality on a WikiQA TSV or a JSONL question set")
-    p.add_argument("file", type=Path)
+    p = sub.add_parser(
+        "eval",
+        help="measure quality on question sets: WikiQA .tsv, SQuAD/XQuAD .json, or .jsonl",
+    )
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
     p.add_argument("--index", dest="index_dir", type=Path, help="JSONL: the index to ask")
-    p.add_argument("--workdir", type=Path, help="WikiQA: where to build its corpus and index")
-    p.add_argument("--report", type=Path, help="write one JSON line per question here")
+    p.add_argument(
+        "--workdir", type=Path, help="where .tsv/.json sets build their corpus and index"
+    )
+    p.add_argument(
+        "--report",
+        type=Path,
+        help="write one JSON line per question here (one file per set when several)",
+    )
     p.set_defaults(handler=cmd_eval)
 
     add_cli_plugins(sub)
@@ -151,7 +160,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     answer = Runtime.build(settings).service.ask(args.question, args.top_k)
     if args.json:
-        print(answer_out(answer).model_dump_json(indent=2))
+        print(answer_out(answer, settings.public_url).model_dump_json(indent=2))
         return 0
     if not answer.answered:
         print("I could not find this in the documents.")
@@ -206,37 +215,45 @@ def _recover_interrupted_write(runtime) -> None:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.evaluation.datasets import load_jsonl, load_wikiqa
+    from qa.evaluation.datasets import prepare_question_set
     from qa.evaluation.metrics import evaluate
-    from qa.evaluation.report import reliability_table, threshold_table
-    from qa.index.build import build_index
+    from qa.evaluation.report import summary_table
     from qa.runtime import Runtime, build_embedder
 
-    if not args.file.is_file():
-        raise errors.InvalidDocument(f"no such question file: {args.file}")
+    for path in args.files:
+        if not path.is_file():
+            raise errors.InvalidDocument(f"no such question file: {path}")
     embedder = build_embedder(settings)
+    reports = {}
     with tempfile.TemporaryDirectory(prefix="qa-eval-") as tmp:
-        if args.file.suffix.lower() == ".tsv":
-            work = args.workdir or Path(tmp)
+        for path in args.files:
+            root = args.workdir or Path(tmp)
+            work = root if len(args.files) == 1 else root / path.stem
             try:
-                questions = load_wikiqa(args.file, work / "corpus")
+                qset, asked = prepare_question_set(
+                    path, work, settings, embedder, progress=sys.stderr.isatty()
+                )
             except ValueError as exc:
                 raise errors.InvalidDocument(str(exc)) from exc
-            settings = settings.model_copy(
-                update={"corpus_dir": work / "corpus", "index_dir": work / "index"}
-            )
-            build_index(settings, embedder, progress=sys.stderr.isatty())
-        else:
-            try:
-                questions = load_jsonl(args.file)
-            except ValueError as exc:
-                raise errors.InvalidDocument(str(exc)) from exc
-        report = evaluate(Runtime.build(settings, embedder).service, questions)
-    if args.report:
-        report.write(args.report)
+            report = evaluate(Runtime.build(asked, embedder).service, qset.questions)
+            reports[qset.name] = report
+            if len(args.files) > 1:
+                print(f"== {path}")
+            _print_eval(report, settings.min_confidence)
+            if args.report:
+                several = len(args.files) > 1
+                name = f"{args.report.stem}-{qset.name}.jsonl" if several else args.report.name
+                report.write(args.report.with_name(name))
+    if len(reports) > 1:
+        print("== per data set")
+        print("\n".join(summary_table(reports)))
+    return 0
+
+
+def _print_eval(report, default: float) -> None:
+    from qa.evaluation.report import reliability_table, threshold_table
+
     print(json.dumps(report.summary(), indent=2))
-    default = settings.min_confidence
     thresholds = sorted({0.0, default, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9})
     print("\n".join(threshold_table(report, thresholds, default)))
     print("\n".join(reliability_table(report)))
-    return 0

@@ -53,3 +53,11 @@ class Unauthorized(QAError):
 
 class ModelUnavailable(QAError):
     """The configured embedding model cannot be loaded."""
+
+
+class InvalidSpan(QAError):
+    """A character span that is malformed or not on the bounds the index quotes from."""
+
+
+class SpanOutsideDocument(QAError):
+    """A character span that reaches past the end of its document."""

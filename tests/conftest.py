@@ -19,10 +19,11 @@ from tests.support.settings import make_settings
 
 @pytest.fixture(scope="session")
 def embedder():
-    """The real bundled all-MiniLM-L6-v2, loaded once for the whole session."""
-    from qa.index.embedder import SentenceTransformerEmbedder
+    """The real bundled all-MiniLM-L6-v2 with its bundled adapter, as `qa serve` builds it,
+    loaded once for the whole session."""
+    from qa.runtime import build_embedder
 
-    model = SentenceTransformerEmbedder()
+    model = build_embedder(Settings(_env_file=None))
     model.warm()  # both copies (questions, builds) now, so no single test pays for them
     assert model.dimensions == 384 and model.query_ready
     return model

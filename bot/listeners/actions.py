@@ -30,7 +30,9 @@ def register(app: App, deps: BotDeps) -> None:
             return
         # Asking again is cheap and deterministic for one index version; the button
         # cannot carry the whole answer (Slack caps values at 2,000 characters).
-        message = reply_to(deps.service, ref.question, max_chars=deps.max_question_chars)
+        message = reply_to(
+            deps.service, ref.question, max_chars=deps.max_question_chars, base_url=deps.base_url
+        )
         deps.sender.share(channel_of(body), message, response_url=body.get("response_url"))
 
     @app.action(re.compile(f"^({FEEDBACK_UP}|{FEEDBACK_DOWN})$"))

@@ -21,7 +21,11 @@ def register(app: App, deps: BotDeps) -> None:
             message = notice(help_text())
         else:
             message = reply_to(
-                deps.service, question, max_chars=deps.max_question_chars, shareable=True
+                deps.service,
+                question,
+                max_chars=deps.max_question_chars,
+                shareable=True,
+                base_url=deps.base_url,
             )
         deps.sender.ephemeral(
             command["channel_id"],

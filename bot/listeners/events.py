@@ -47,11 +47,15 @@ def answer(deps: BotDeps, event: dict[str, Any], context: BoltContext, *, thread
     channel, ts = event.get("channel"), event.get("ts")
     if not channel or not ts or not deps.seen.first_time(("message", channel, ts)):
         logger.info("not answering %s/%s twice", channel, ts)
+        if channel and ts:
+            deps.observe("deduplicated")
         return
     question = question_from(event.get("text"))
     if is_help(question):
         message = notice(help_text(context.bot_user_id))
     else:
-        message = reply_to(deps.service, question, max_chars=deps.max_question_chars)
+        message = reply_to(
+            deps.service, question, max_chars=deps.max_question_chars, base_url=deps.base_url
+        )
     thread_ts = event.get("thread_ts") or (ts if thread else None)
     deps.sender.post(channel, message, thread_ts=thread_ts)

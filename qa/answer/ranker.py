@@ -1,4 +1,4 @@
-"""Rank candidate sentences against the question; calibrate the best score."""
+"""Rank candidate sentences against the question."""
 
 from __future__ import annotations
 
@@ -8,28 +8,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.answer.definitions import asked_acronyms, spells_out
 from qa.answer.retriever import ChunkHit
 from qa.index.lexical import analyze
 from qa.index.version import IndexVersion
 from qa.index.views import SENTENCE_VIEWS, SENTENCES
 
 # Linear weights of the sentence features, fitted listwise (softmax over each question's
-# candidates) on WikiQA dev, then "lexical" set to 2.0:
-#   .venv/bin/python bench/fit_weights.py --set lexical=2.0
-# The fit alone gives "lexical" a small negative weight, which quotes the wrong sentence
-# for names and numbers in ordinary prose (23 of 32 article questions); at 2.0 the article
-# gets 29 of 32, WikiQA acc@1 is unchanged (0.638) and 5-fold cross-validation gives 0.630.
+# candidates) on WikiQA dev and XQuAD dev together, each set weighted equally, with the
+# bundled adapter: `.venv/bin/python -m bench.fit_weights`, which also prints their
+# 5-fold cross-validated acc@1 per set (the figures the README quotes).
 WEIGHTS = {
-    "dense": 0.885,  # cosine(question, sentence)
-    "titled": 7.809,  # cosine(question, "title. sentence")
-    "context": 5.046,  # cosine(question, "title. previous sentence + sentence")
-    "withnext": 4.083,  # cosine(question, "sentence + next sentence")
-    "lexical": 2.0,  # idf-weighted share of question words in the sentence (see below)
-    "lexical_context": 0.130,  # ... in the sentence, its title and the sentence before
-    "document": 2.099,  # the document's retrieval strength, 1.0 for the best
-    "length": 0.501,  # log(1 + words)
-    "residual": 1.097,  # share of question words *not in the title* found in the sentence
-    "residual_context": -0.117,  # ... found in the sentence or the one before
+    "dense": 2.281,  # cosine(question, sentence)
+    "titled": 4.819,  # cosine(question, "title. sentence")
+    "context": 4.559,  # cosine(question, "title. previous sentence + sentence")
+    "withnext": 3.979,  # cosine(question, "sentence + next sentence")
+    "lexical": 0.262,  # idf-weighted share of question words in the sentence (see below)
+    "lexical_context": 2.106,  # ... in the sentence, its title and the sentence before
+    "document": 0.808,  # the document's retrieval strength, 1.0 for the best
+    "length": 0.402,  # log(1 + words)
+    "residual": 0.674,  # share of question words *not in the title* found in the sentence
+    "residual_context": -0.223,  # ... found in the sentence or the one before
+    "defines": 3.373,  # the sentence spells out the acronym asked about (qa.answer.definitions)
 }
 # Every feature the ranker computes, in order: one cosine per sentence view
 # (qa.index.views), then the word-level ones. A feature without a weight counts 0 until
@@ -42,10 +42,8 @@ FEATURES = (
     "length",
     "residual",
     "residual_context",
+    "defines",
 )
-# Logistic calibration of the best score into P(top quote is right), fitted by the same
-# script on the same data, where unanswerable questions count as wrong.
-CALIBRATION = (0.3960, -7.9558)
 MAX_DOCS = 5
 DENSE_SENTENCES = 20
 WORD = re.compile(r"[^\W_]+")
@@ -88,14 +86,16 @@ def candidate_rows(
 def rank(
     reader: IndexVersion,
     question_vector: np.ndarray,
-    question_terms: list[str],
+    idf: dict[str, float],
     rows: set[int],
     strength: dict[str, float],
+    question: str = "",
 ) -> list[ScoredSentence]:
-    """Score each candidate sentence with its own words and its context."""
+    """Score each candidate sentence with its own words and its context; ``idf`` holds the
+    question's analysed words (``reader.idf``)."""
     if not rows:
         return []
-    idf = reader.idf(question_terms)
+    acronyms = asked_acronyms(question)
     total = sum(idf.values()) or 1.0
     ordered = sorted(rows)
     cosines = {
@@ -122,12 +122,8 @@ def rank(
             "length": math.log1p(len(sentence.text.split())),
             "residual": sum(w for t, w in residual.items() if t in own) / residual_total,
             "residual_context": sum(w for t, w in residual.items() if t in around) / residual_total,
+            "defines": float(spells_out(sentence.text, acronyms)),
         }
         score = sum(WEIGHTS.get(k, 0.0) * v for k, v in features.items())
         out.append(ScoredSentence(row, score, features))
     return sorted(out, key=lambda s: (-s.score, s.row))
-
-
-def confidence(score: float) -> float:
-    a, b = CALIBRATION
-    return 1.0 / (1.0 + math.exp(-(a * score + b)))

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer import ranker
+from qa.answer import confidence, ranker
 from qa.answer.quotes import pick
 from qa.answer.retriever import ChunkHit, retrieve
 from qa.errors import DocumentNotFound, InvalidQuestion
 from qa.index.embedder import Embedder
-from qa.index.lexical import analyze
+from qa.index.lexical import analyze, idf
 from qa.index.live import LiveIndex
 from qa.index.version import IndexVersion
 from qa.models import Answer, Document, DocumentInfo, DocumentRef, Quote
@@ -32,6 +32,7 @@ class Ranking:
     vector: np.ndarray
     hits: list[ChunkHit]
     ranked: list[ranker.ScoredSentence]
+    evidence: confidence.Evidence | None
     confidence: float
 
 
@@ -97,9 +98,11 @@ class AnswerService:
         terms = analyze(question)
         hits = retrieve(reader, vector, terms)
         rows, strength = ranker.candidate_rows(reader, hits, vector)
-        ranked = ranker.rank(reader, vector, terms, rows, strength)
-        conf = ranker.confidence(ranked[0].score) if ranked else 0.0
-        return Ranking(question, reader, vector, hits, ranked, conf)
+        weights = reader.idf(terms)
+        ranked = ranker.rank(reader, vector, weights, rows, strength, question)
+        coverage = confidence.corpus_coverage(weights, idf(0, len(reader.chunks)))
+        found = confidence.evidence(ranked, coverage)
+        return Ranking(question, reader, vector, hits, ranked, found, confidence.confidence(found))
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:
         started = time.perf_counter()

@@ -9,12 +9,15 @@ from fastapi_offline import FastAPIOffline
 
 from qa import __version__
 from qa.answer.service import AnswerService
-from qa.api import documents_write, errors, routes
+from qa.api import documents_write, errors, metrics, routes
 from qa.api.jsonbody import JsonBodyGuard
 from qa.api.limits import BodySizeLimit
+from qa.api.metrics import Metrics, RequestMetrics
 from qa.index.updates import DocumentWriter
+from qa.models import Answer
 from qa.plugins import mount_http_plugins
 from qa.settings import Settings
+from qa.web.pages import mount_web
 
 
 class Parts(Protocol):
@@ -43,12 +46,31 @@ def create_app(runtime: Parts, plugins: bool = True) -> FastAPI:
     app.state.settings = runtime.settings
     app.state.service = runtime.service
     app.state.document_writer = runtime.writer
+    app.state.metrics = Metrics(runtime.service.live)
     app.include_router(routes.router)
     app.include_router(documents_write.router)
+    app.include_router(metrics.router)
+    mount_web(app)
     if plugins:
-        mount_http_plugins(app, runtime.service, runtime.settings)
-    # Outermost last: CatchAll (in errors.install) > BodySizeLimit > JsonBodyGuard > app.
+        # the plugins' answers (Slack) are counted like the API's and the page's
+        metered = MeteredAsker(runtime.service, app.state.metrics, "slack")
+        mount_http_plugins(app, metered, runtime.settings)  # type: ignore[arg-type]
+    # Outermost last: RequestMetrics > CatchAll (errors.install) > BodySizeLimit >
+    # JsonBodyGuard > app, so every answer, errors included, is counted.
     app.add_middleware(JsonBodyGuard)
     app.add_middleware(BodySizeLimit, max_bytes=runtime.settings.max_upload_bytes)
     errors.install(app)
+    app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     return app
+
+
+class MeteredAsker:
+    """What plugins ask through: the service's ``ask``, with each answer counted."""
+
+    def __init__(self, service: AnswerService, metrics: Metrics, interface: str) -> None:
+        self._service, self._metrics, self._interface = service, metrics, interface
+
+    def ask(self, question: str, top_k: int | None = None) -> Answer:
+        answer = self._service.ask(question, top_k)
+        self._metrics.observe_answer(answer, self._interface)
+        return answer

@@ -8,6 +8,7 @@ answers 409 with the id that holds it, and replacing is PUT on that id.
 from __future__ import annotations
 
 import json
+import time
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -94,6 +95,14 @@ def _writer(request: Request) -> DocumentWriter:
     return request.app.state.document_writer
 
 
+async def _timed(request: Request, write, *args) -> WriteResult:
+    """Run a write off the event loop; its duration goes to the app's metrics."""
+    started = time.perf_counter()
+    result = await run_in_threadpool(write, *args)
+    request.app.state.metrics.observe_update(result.action, time.perf_counter() - started)
+    return result
+
+
 def _out(result: WriteResult) -> DocumentWritten:
     return DocumentWritten(
         **schemas.document_out(result.document).model_dump(),
@@ -154,9 +163,9 @@ async def add_document(request: Request):
     except _Unsupported as exc:
         return _unsupported(str(exc))
     if isinstance(got, TextDocumentIn):
-        result = await run_in_threadpool(writer.add_text, got.title, got.text, got.source_url)
+        result = await _timed(request, writer.add_text, got.title, got.text, got.source_url)
     else:
-        result = await run_in_threadpool(writer.add_file, *got)
+        result = await _timed(request, writer.add_file, *got)
     return _out(result)
 
 
@@ -174,11 +183,11 @@ async def replace_document(document_id: str, request: Request):
     except _Unsupported as exc:
         return _unsupported(str(exc))
     if isinstance(got, TextDocumentIn):
-        result = await run_in_threadpool(
-            writer.replace_text, document_id, got.title, got.text, got.source_url
+        result = await _timed(
+            request, writer.replace_text, document_id, got.title, got.text, got.source_url
         )
     else:
-        result = await run_in_threadpool(writer.replace_file, document_id, *got)
+        result = await _timed(request, writer.replace_file, document_id, *got)
     return _out(result)
 
 
@@ -187,6 +196,6 @@ async def replace_document(document_id: str, request: Request):
     dependencies=[Depends(require_write)],
     responses=schemas.error_responses(401, 404, 409, 503),
 )  # fmt: skip
-def delete_document(document_id: str, request: Request) -> DocumentWritten:
+async def delete_document(document_id: str, request: Request) -> DocumentWritten:
     """Remove a document from the corpus folder and from every answer, before returning."""
-    return _out(_writer(request).delete(document_id))
+    return _out(await _timed(request, _writer(request).delete, document_id))

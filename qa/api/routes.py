@@ -20,13 +20,19 @@ def _service(request: Request) -> AnswerService:
     return request.app.state.service
 
 
+def _public_url(request: Request) -> str | None:
+    return request.app.state.settings.public_url
+
+
 @router.post(
     "/ask", response_model=schemas.AskResponse, dependencies=[Depends(require_read)],
     responses=_ERRORS,
 )  # fmt: skip
 def ask(body: schemas.AskRequest, request: Request) -> schemas.AskResponse:
     """Answer with verbatim quotes (best first) and the passages they came from."""
-    return schemas.answer_out(_service(request).ask(body.question, body.top_k))
+    answer = _service(request).ask(body.question, body.top_k)
+    request.app.state.metrics.observe_answer(answer, "api")
+    return schemas.answer_out(answer, _public_url(request))
 
 
 @router.post(
@@ -37,7 +43,9 @@ def search(body: schemas.SearchRequest, request: Request) -> schemas.SearchRespo
     """Cited passages for a query, without quote extraction."""
     version, passages = _service(request).search(body.query, body.top_k)
     return schemas.SearchResponse(
-        query=body.query, passages=[schemas.quote_out(p) for p in passages], index_version=version
+        query=body.query,
+        passages=[schemas.quote_out(p, _public_url(request)) for p in passages],
+        index_version=version,
     )
 
 

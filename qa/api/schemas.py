@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from qa.links import quote_links
 from qa.models import Answer, Document, DocumentInfo, DocumentRef, Quote
 
 # Declared in the schema only: the service checks them with messages that say what is
@@ -34,6 +35,16 @@ class DocumentOut(BaseModel):
     source: str
 
 
+class LinksOut(BaseModel):
+    view: str = Field(
+        ..., description="the document view scrolled to the highlighted span "
+        "(absolute when QA_PUBLIC_URL is set)"
+    )  # fmt: skip
+    source: str | None = Field(
+        None, description="the original web page with a #:~:text= fragment, for URL sources"
+    )
+
+
 class QuoteOut(BaseModel):
     text: str
     score: float
@@ -41,6 +52,7 @@ class QuoteOut(BaseModel):
     end: int
     page: int | None = None
     document: DocumentOut
+    links: LinksOut
 
 
 class AskResponse(BaseModel):
@@ -99,20 +111,22 @@ def document_out(ref: DocumentRef) -> DocumentOut:
     return DocumentOut(id=ref.id, title=ref.title, source=ref.source)
 
 
-def quote_out(quote: Quote) -> QuoteOut:
+def quote_out(quote: Quote, base_url: str | None = None) -> QuoteOut:
+    links = quote_links(quote, base_url)
     return QuoteOut(
         text=quote.text, score=quote.score, start=quote.start, end=quote.end,
         page=quote.page, document=document_out(quote.document),
+        links=LinksOut(view=links.view, source=links.source),
     )  # fmt: skip
 
 
-def answer_out(answer: Answer) -> AskResponse:
+def answer_out(answer: Answer, base_url: str | None = None) -> AskResponse:
     return AskResponse(
         question=answer.question,
         answered=answer.answered,
         confidence=answer.confidence,
-        quotes=[quote_out(q) for q in answer.quotes],
-        passages=[quote_out(q) for q in answer.passages],
+        quotes=[quote_out(q, base_url) for q in answer.quotes],
+        passages=[quote_out(q, base_url) for q in answer.passages],
         index_version=answer.index_version,
         timings_ms=answer.timings_ms,
     )

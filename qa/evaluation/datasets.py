@@ -1,4 +1,5 @@
-"""Question sets to measure against: WikiQA TSV (its documents become a corpus) or JSONL."""
+"""Question sets to measure against: WikiQA TSV and SQuAD-format JSON (their documents
+become a corpus), or JSONL questions about an existing index."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.corpus.loader import document_id
+from qa.index.build import build_index
+from qa.index.embedder import Embedder
+from qa.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,41 @@ class EvalQuestion:
     expected: tuple[str, ...]  # answer sentences (WikiQA) or facts (JSONL); empty: no answer
     gold_document: str | None = None  # document id, when known
     exact_sentence: bool = True  # WikiQA: the quote must contain a whole expected sentence
+    answer_span: tuple[int, int] | None = None  # SQuAD: the answer's span in gold_document
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    name: str
+    questions: list[EvalQuestion]
+    corpus: Path | None  # the corpus the set wrote, to be indexed; None: ask the configured index
+
+
+def prepare_question_set(
+    path: Path, work: Path, settings: Settings, embedder: Embedder, progress: bool = False
+) -> tuple[QuestionSet, Settings]:
+    """Load a question set; when it brings its own documents, index them under ``work``.
+
+    Returns the set and the settings to answer it with (the configured index for JSONL).
+    """
+    qset = load_question_set(path, work)
+    if qset.corpus is not None:
+        settings = settings.model_copy(
+            update={"corpus_dir": qset.corpus, "index_dir": work / "index"}
+        )
+        build_index(settings, embedder, progress=progress)
+    return qset, settings
+
+
+def load_question_set(path: Path, work: Path) -> QuestionSet:
+    """By file type: WikiQA ``.tsv`` or SQuAD ``.json`` (written as a corpus under ``work``),
+    or ``.jsonl`` questions; ValueError when the file is not what its name says."""
+    suffix = path.suffix.lower()
+    if suffix == ".tsv":
+        return QuestionSet(path.stem, load_wikiqa(path, work / "corpus"), work / "corpus")
+    if suffix == ".json":
+        return QuestionSet(path.stem, load_squad(path, work / "corpus"), work / "corpus")
+    return QuestionSet(path.stem, load_jsonl(path), None)
 
 
 def load_wikiqa(path: Path, corpus: Path) -> list[EvalQuestion]:
@@ -41,6 +80,34 @@ def load_wikiqa(path: Path, corpus: Path) -> list[EvalQuestion]:
         EvalQuestion(qid, text, tuple(gold), document_id(f"{doc}.txt"))
         for qid, (text, doc, gold) in questions.items()
     ]
+
+
+def load_squad(path: Path, corpus: Path) -> list[EvalQuestion]:
+    """Write every SQuAD paragraph into ``corpus`` as a text file titled with its article;
+    return the questions, each with its answer's character span in that document."""
+    try:
+        articles = json.loads(path.read_text(encoding="utf-8"))["data"]
+        corpus.mkdir(parents=True, exist_ok=True)
+        out = []
+        for a, article in enumerate(articles):
+            header = article["title"].replace("_", " ") + "\n\n"
+            for p, paragraph in enumerate(article["paragraphs"]):
+                name = f"{a:03d}-{p:03d}.txt"
+                (corpus / name).write_text(header + paragraph["context"] + "\n", encoding="utf-8")
+                for qa in paragraph["qas"]:
+                    answer = qa["answers"][0]
+                    start = len(header) + int(answer["answer_start"])
+                    span = (start, start + len(answer["text"]))
+                    answer_text = (answer["text"],)
+                    out.append(
+                        EvalQuestion(qa["id"], qa["question"], answer_text, document_id(name),
+                                     exact_sentence=False, answer_span=span)
+                    )  # fmt: skip
+    except (json.JSONDecodeError, KeyError, TypeError, IndexError, ValueError) as exc:
+        raise ValueError(
+            f"{path} is not SQuAD-format JSON (data[].paragraphs[].qas[]): {exc!r}"
+        ) from exc
+    return out
 
 
 def load_jsonl(path: Path) -> list[EvalQuestion]:

@@ -130,6 +130,29 @@ def matches(quote: str, question: EvalQuestion) -> bool:
     return any(normalize(e) in q for e in question.expected if e.strip())
 
 
+def sentence_right(item: EvalQuestion, reader: IndexVersion, row: int) -> bool:
+    """The sentence holds the answer: its span (SQuAD) or an expected text (WikiQA, JSONL)."""
+    sentence = reader.sentences[row]
+    if item.answer_span is not None:
+        return _holds_span(item, sentence.document_id, sentence.start, sentence.end)
+    return matches(sentence.text, item)
+
+
+def quote_right(item: EvalQuestion, reader: IndexVersion, quote: Quote) -> bool:
+    """The quote as shown holds the answer; a SQuAD answer must be within two sentences."""
+    if item.answer_span is not None:
+        return (
+            _holds_span(item, quote.document.id, quote.start, quote.end)
+            and _sentence_count(reader, quote) <= 2
+        )
+    return matches(quote.text, item)
+
+
+def _holds_span(item: EvalQuestion, document_id: str, start: int, end: int) -> bool:
+    a, b = item.answer_span or (0, 0)
+    return document_id == item.gold_document and start <= a and b <= end
+
+
 def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalReport:
     report = EvalReport()
     for item in questions:
@@ -138,8 +161,8 @@ def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalRepor
         shown = service.quotes(ranking, 1)
         elapsed_ms = (time.perf_counter() - started) * 1000
         reader = ranking.reader
-        texts = [reader.sentences[s.row].text for s in ranking.ranked[:10]]
-        correct = next((i + 1 for i, t in enumerate(texts) if matches(t, item)), None)
+        rows = [s.row for s in ranking.ranked[:10]]
+        correct = next((i + 1 for i, r in enumerate(rows) if sentence_right(item, reader, r)), None)
         docs: list[str] = []
         for hit in ranking.hits:
             doc = reader.chunks[hit.row].document_id
@@ -148,12 +171,12 @@ def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalRepor
         doc_rank = docs.index(item.gold_document) + 1 if item.gold_document in docs[:10] else None
         # The plain baseline: the quotable sentence nearest to the question, embedding only.
         nearest = [
-            reader.sentences[row].text
+            row
             for row, _ in reader.dense_search(SENTENCES, ranking.vector, 20)
             if is_quotable(reader.sentences[row].text)
         ]
-        baseline = bool(nearest) and matches(nearest[0], item)
-        top = texts[0] if texts else ""
+        baseline = bool(nearest) and sentence_right(item, reader, nearest[0])
+        top = reader.sentences[rows[0]].text if rows else ""
         quote = shown[0].text if shown else ""
         report.results.append(
             QuestionResult(
@@ -168,7 +191,7 @@ def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalRepor
                 is_quotable(top) if top else False,
                 item.expected,
                 item.gold_document is not None,
-                bool(quote) and matches(quote, item),
+                bool(shown) and quote_right(item, reader, shown[0]),
                 _sentence_count(reader, shown[0]) if shown else 0,
                 round(elapsed_ms, 2),
             )  # fmt: skip

@@ -37,3 +37,17 @@ def reliability_table(
             f"{row['mean_confidence']:15.3f}  {row['right']:15.3f}"
         )
     return lines
+
+
+def summary_table(reports: dict[str, EvalReport]) -> list[str]:
+    """One line per question set: the ranker, the quote as shown, and the plain baseline."""
+    lines = [
+        "set                     questions  answerable  acc@1  quote@1  baseline  acc@3    mrr"
+    ]
+    for name, report in reports.items():
+        s = report.summary()
+        lines.append(
+            f"{name[:22]:22s}  {s['questions']:9d}  {s['answerable']:10d}  {s['acc@1']:5.3f}  "
+            f"{s['quote@1']:7.3f}  {s['baseline_acc@1']:8.3f}  {s['acc@3']:5.3f}  {s['mrr']:5.3f}"
+        )
+    return lines

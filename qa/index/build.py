@@ -88,7 +88,8 @@ def build_locked(
         version = layout.new_version_id()
         tmp = layout.tmp_folder(index_dir, version)
         try:
-            store.write_version(tmp, data, _manifest(settings, embedder, version, data))
+            seconds = time.perf_counter() - started
+            store.write_version(tmp, data, _manifest(settings, embedder, version, data, seconds))
             layout.publish(index_dir, tmp, version)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -161,7 +162,7 @@ def _chunking(settings: Settings) -> Chunking:
 
 
 def _manifest(
-    settings: Settings, embedder: Embedder, version: str, data: store.IndexData
+    settings: Settings, embedder: Embedder, version: str, data: store.IndexData, seconds: float
 ) -> Manifest:
     return Manifest(
         version=version,
@@ -170,4 +171,5 @@ def _manifest(
         chunking=_chunking(settings),
         counts=Counts(len(data.documents), len(data.chunks), len(data.sentences)),
         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        build_seconds=round(seconds, 3),
     )

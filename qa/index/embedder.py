@@ -18,6 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from qa.errors import ModelUnavailable
+from qa.index.adapter import adapter_digest, merge_adapter
 from qa.index.batching import MicroBatcher
 from qa.settings import DEFAULT_MODEL
 
@@ -42,6 +43,11 @@ def resolve_model(model: str) -> str:
     return model
 
 
+def embedder_name(model: str, adapter: Path | None) -> str:
+    """What the index and the embedding cache record: the model, and the adapter by content."""
+    return model if adapter is None else f"{model}+{adapter.stem}@{adapter_digest(adapter)}"
+
+
 def limit_torch_threads(threads: int) -> None:
     """Cap torch's intra-op threads for this process; 0 leaves torch's default (all cores)."""
     if threads > 0:
@@ -53,10 +59,12 @@ def limit_torch_threads(threads: int) -> None:
 
 
 class _Model:
-    """One loaded copy of the model and the lock that serialises its use."""
+    """One loaded copy of the model (with its adapter merged) and the lock that serialises
+    its use."""
 
-    def __init__(self, name: str, batch_size: int, threads: int) -> None:
-        self.name = name
+    def __init__(self, model: str, batch_size: int, threads: int, adapter: Path | None) -> None:
+        self.model = model
+        self.adapter = adapter
         self.batch_size = batch_size
         self.threads = threads
         self._model = None
@@ -77,12 +85,18 @@ class _Model:
 
             limit_torch_threads(self.threads)
             transformers.logging.disable_progress_bar()
-            path = resolve_model(self.name)
+            path = resolve_model(self.model)
             logger.info("loading embedding model %s", path)
             try:
-                self._model = SentenceTransformer(path, device="cpu")
+                model = SentenceTransformer(path, device="cpu")
             except (OSError, ValueError) as exc:
-                raise ModelUnavailable(f"cannot load embedding model {self.name!r}: {exc}") from exc
+                raise ModelUnavailable(
+                    f"cannot load embedding model {self.model!r}: {exc}"
+                ) from exc
+            if self.adapter is not None:
+                merged = merge_adapter(model, self.adapter)
+                logger.info("merged adapter %s into %d layers", self.adapter, merged)
+            self._model = model
         return self._model
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
@@ -98,13 +112,25 @@ class _Model:
 
 
 class SentenceTransformerEmbedder:
-    """The model for builds and, as a second copy, for questions; thread-safe."""
+    """The model for builds and, as a second copy, for questions; thread-safe.
 
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64, threads: int = 0) -> None:
-        self.name = model
+    ``adapter`` is a low-rank adapter file merged into the model's weights at load time;
+    ``threads`` caps torch's threads when a copy loads (0: torch's default).
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        batch_size: int = 64,
+        adapter: Path | None = None,
+        threads: int = 0,
+    ) -> None:
+        self.model = model
+        self.adapter = adapter
+        self.name = embedder_name(model, adapter)
         self.batch_size = batch_size
-        self._build = _Model(model, batch_size, threads)
-        self._query = _Model(model, batch_size, threads)
+        self._build = _Model(model, batch_size, threads, adapter)
+        self._query = _Model(model, batch_size, threads, adapter)
         self._batcher = MicroBatcher(self._query.encode, max_batch=batch_size)
 
     @property

@@ -38,6 +38,7 @@ class Manifest:
     chunking: Chunking
     counts: Counts
     built_at: str
+    build_seconds: float | None = None  # how long the build took, up to writing the files
     views: tuple[str, ...] = ()  # the vector files, without ".faiss"
     format: int = FORMAT
     files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
@@ -62,6 +63,7 @@ class Manifest:
                 chunking=Chunking(**raw["chunking"]),
                 counts=Counts(**raw["counts"]),
                 built_at=raw["built_at"],
+                build_seconds=raw.get("build_seconds"),
                 views=tuple(raw.get("views", ())),
                 format=raw["format"],
                 files=dict(raw.get("files", {})),

@@ -9,13 +9,15 @@ from qa.evaluation.metrics import evaluate
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 QUESTIONS = BENCH / "article_questions.jsonl"
 OUT_OF_CORPUS = BENCH / "out_of_corpus.jsonl"
-# Measured: 1 of 20 answered ("Who is the president of Peru?": the article speaks of
-# Peru's presidents, and the bot quotes that sentence).
-MAX_OUTSIDE_ANSWERED = 1
-# Measured (see README): 29 of 32 with the top-ranked sentence, 30 of 32 with the top quote
-# as shown, which may take in the next sentence. A drop below either is a regression.
-MIN_TOP1 = 29
-MIN_QUOTE1 = 30
+CHECK_QUESTIONS = BENCH / "article_check.jsonl"
+CHECK_OUTSIDE = BENCH / "out_of_corpus_check.jsonl"
+# Measured at the default threshold (see README): none of the 20 answered; the closest is
+# "Who is the president of Peru?" at 0.26, where the article speaks of Peru's presidents.
+MAX_OUTSIDE_ANSWERED = 0
+# Measured (see README): 31 of 32 with the top-ranked sentence and with the top quote as
+# shown, which may take in the next sentence. A drop below either is a regression.
+MIN_TOP1 = 31
+MIN_QUOTE1 = 31
 
 
 def test_article_questions_are_answered_at_top_1(service):
@@ -41,7 +43,22 @@ def test_out_of_corpus_questions_abstain_while_article_questions_answer(service)
     wrongly_answered = [q for q, a in answers.items() if a.answered]
     assert len(outside) >= 20 and len(wrongly_answered) <= MAX_OUTSIDE_ANSWERED, wrongly_answered
     answered = [service.ask(q.question).answered for q in load_jsonl(QUESTIONS)]
-    assert sum(answered) >= 28, answered
+    assert sum(answered) >= 31, answered
+
+
+def test_the_check_sets_nobody_fitted_on_hold_their_measured_quality(service):
+    """bench/article_check.jsonl and bench/out_of_corpus_check.jsonl are never used to fit
+    weights or the confidence; measured: 26 of 26 quoted right, of which one is refused
+    ("What is the third part of the series about?", confidence 0.24), and 1 of 16 outside
+    questions answered (a near-topic one on hectares of soybeans)."""
+    report = evaluate(service, load_jsonl(CHECK_QUESTIONS))
+    right = [r for r in report.results if r.quote_correct]
+    assert len(right) >= 25, [(r.question, r.top_quote[:80]) for r in report.results]
+    threshold = service.settings.min_confidence
+    refused = [(r.question, r.confidence) for r in right if r.confidence < threshold]
+    assert len(refused) <= 1, refused
+    outside = [service.ask(q.question) for q in load_jsonl(CHECK_OUTSIDE)]
+    assert sum(a.answered for a in outside) <= 1, [(a.question, a.confidence) for a in outside]
 
 
 def test_an_answer_in_the_sentence_after_the_named_event_is_quoted_with_it(service):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.ranker import confidence, is_quotable
+from qa.answer.ranker import is_quotable
 from tests.support.pdfbytes import pdf_with_pages
 from tests.support.settings import make_settings
 
@@ -51,14 +51,6 @@ def test_headings_bylines_and_crumbs_are_not_quotable(text):
 )
 def test_real_sentences_are_quotable(text):
     assert is_quotable(text)
-
-
-def test_confidence_is_a_probability_that_grows_with_the_score():
-    scores = [-1.0, 0.0, 0.5, 0.875, 1.0, 2.0]
-    values = [confidence(s) for s in scores]
-
-    assert all(0.0 < v < 1.0 for v in values)
-    assert values == sorted(values) and len(set(values)) == len(values)
 
 
 @pytest.mark.parametrize("question", QUESTIONS)

@@ -91,8 +91,12 @@ def test_answer_has_the_documented_keys(client):
     assert 0.0 <= answer["confidence"] <= 1.0
     assert answer["index_version"] == client.get("/readyz").json()["index_version"]
     quote = answer["quotes"][0]
-    assert set(quote) == {"text", "score", "start", "end", "page", "document"}
+    assert set(quote) == {"text", "score", "start", "end", "page", "document", "links"}
     assert set(quote["document"]) == {"id", "title", "source"}
+    assert quote["links"] == {
+        "view": f"/documents/{quote['document']['id']}/view?start={quote['start']}&end={quote['end']}",
+        "source": None,  # a file, not a web page
+    }
     assert quote["page"] is None  # a text file has no pages
     assert quote["document"]["title"].startswith("Peru’s Multidimensional Challenge – Part 2")
 

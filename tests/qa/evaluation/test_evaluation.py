@@ -7,7 +7,7 @@ import json
 import pytest
 
 from qa.corpus.loader import document_id
-from qa.evaluation.datasets import EvalQuestion, load_jsonl, load_wikiqa
+from qa.evaluation.datasets import EvalQuestion, load_jsonl, load_squad, load_wikiqa
 from qa.evaluation.metrics import EvalReport, QuestionResult, matches
 from tests.support.cli import run_qa
 
@@ -133,3 +133,65 @@ def test_qa_eval_on_a_wikiqa_file_builds_its_corpus_and_reports(tmp_path):
 def test_qa_eval_refuses_a_missing_file(tmp_path):
     done = run_qa("eval", "nowhere.jsonl", cwd=tmp_path)
     assert done.returncode == 2 and "no such question file" in done.stderr
+
+
+SQUAD = {
+    "version": "test",
+    "data": [
+        {
+            "title": "Peregrine_falcon",
+            "paragraphs": [
+                {
+                    "context": "The peregrine falcon is the fastest bird. It nests on cliff "
+                    "ledges and tall buildings. Its diet is mostly medium-sized birds.",
+                    "qas": [
+                        {"id": "s1", "question": "Where does the peregrine falcon nest?",
+                         "answers": [{"text": "cliff ledges", "answer_start": 54}]},
+                        {"id": "s2", "question": "What does the peregrine falcon eat?",
+                         "answers": [{"text": "medium-sized birds", "answer_start": 106}]},
+                    ],
+                }
+            ],
+        }
+    ],
+}  # fmt: skip
+
+
+def test_squad_questions_carry_their_answer_span_in_the_written_document(tmp_path):
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps(SQUAD), encoding="utf-8")
+
+    questions = load_squad(path, tmp_path / "corpus")
+
+    assert [q.id for q in questions] == ["s1", "s2"]
+    for q in questions:
+        (doc,) = list((tmp_path / "corpus").iterdir())
+        assert q.gold_document == document_id(doc.name)
+        text = doc.read_text(encoding="utf-8")
+        assert text.startswith("Peregrine falcon\n\n")
+        start, end = q.answer_span
+        assert text[start:end] == q.expected[0]
+
+
+def test_a_file_that_is_not_squad_json_is_refused_with_its_name(tmp_path):
+    path = tmp_path / "odd.json"
+    path.write_text('{"data": [{"title": "x"}]}', encoding="utf-8")
+    with pytest.raises(ValueError, match="odd.json is not SQuAD-format JSON"):
+        load_squad(path, tmp_path / "corpus")
+
+
+def test_qa_eval_reports_each_set_with_its_baseline(tmp_path):
+    (tmp_path / "squad.json").write_text(json.dumps(SQUAD), encoding="utf-8")
+    write_tsv(tmp_path / "dev.tsv")
+
+    done = run_qa("eval", "squad.json", "dev.tsv", "--workdir", "work", cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert "== squad.json" in done.stdout and "== dev.tsv" in done.stdout
+    table = done.stdout[done.stdout.index("== per data set") :].splitlines()
+    assert "baseline" in table[1]
+    rows = {line.split()[0]: line.split() for line in table[2:] if line.strip()}
+    assert set(rows) == {"squad", "dev"}
+    assert rows["squad"][1:3] == ["2", "2"]  # questions, answerable
+    assert 0.0 <= float(rows["squad"][3]) <= 1.0
+    assert (tmp_path / "work" / "squad" / "index" / "CURRENT").exists()

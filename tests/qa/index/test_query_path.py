@@ -16,8 +16,7 @@ import pytest
 
 from qa.api.app import create_app
 from qa.index.batching import MicroBatcher
-from qa.index.embedder import SentenceTransformerEmbedder
-from qa.runtime import Runtime
+from qa.runtime import Runtime, build_embedder
 from tests.support.corpora import ARTICLE, SHIPPED_CORPUS
 
 
@@ -96,7 +95,7 @@ def test_an_error_in_the_model_reaches_every_waiting_caller():
 
 
 def test_readyz_waits_for_the_question_model(shipped_index, serve_app):
-    cold = SentenceTransformerEmbedder()
+    cold = build_embedder(shipped_index)  # as `qa serve` builds it, not loaded yet
     url = serve_app(create_app(Runtime.build(shipped_index, cold), plugins=False))
 
     warming = httpx.get(url + "/readyz")

@@ -1,0 +1,80 @@
+"""How likely the top quote answers the question: a logistic model over the ranking's evidence.
+
+The score alone carries one data set's base rate to every corpus (fitted on WikiQA, where
+most questions have no answer in a document about their very topic, it refused easy
+questions about a report). So the model also reads what tells "not in these documents"
+apart from "a hard question": how close the best sentence is in absolute terms, how much
+of the question's rare vocabulary the sentence and the corpus hold, and how far the best
+sentence stands above the next one. The coefficients are fitted on a mix of question sets
+(WikiQA dev, XQuAD dev, the article's own questions and questions from outside it), each
+set weighted equally, by ``bench/fit_weights.py``, which prints them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from qa.answer.ranker import ScoredSentence
+
+# Fitted by `.venv/bin/python -m bench.fit_weights` (see its output "CONFIDENCE = ...").
+COEFFICIENTS = {
+    "score": 0.817,  # the ranker's score of the best sentence
+    "dense": 0.792,  # cosine(question, best sentence alone)
+    "titled": -7.913,  # cosine(question, "title. best sentence")
+    "lexical": -0.863,  # share of the question's idf mass in the best sentence
+    "coverage": -0.364,  # share of the question's idf mass whose words occur in the corpus
+    "margin": 0.757,  # best score minus the second best
+}
+INTERCEPT = -6.307
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the confidence reads of one ranking."""
+
+    score: float
+    dense: float
+    titled: float
+    lexical: float
+    coverage: float
+    margin: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in COEFFICIENTS}
+
+
+def corpus_coverage(idf: dict[str, float], unseen_idf: float) -> float:
+    """Share of the question's idf mass carried by words the corpus holds at all.
+
+    A word the corpus never uses has the largest idf (``unseen_idf``); "the capital of
+    Australia" asked of a report on Peru leaves "australia" uncovered.
+    """
+    total = sum(idf.values())
+    if total <= 0:
+        return 0.0
+    return sum(w for w in idf.values() if w < unseen_idf - 1e-9) / total
+
+
+def evidence(ranked: list[ScoredSentence], coverage: float) -> Evidence | None:
+    """The evidence of a ranking, best sentence first; None when nothing was ranked."""
+    if not ranked:
+        return None
+    best = ranked[0]
+    second = ranked[1].score if len(ranked) > 1 else best.score - 1.0
+    return Evidence(
+        score=best.score,
+        dense=best.features.get("dense", 0.0),
+        titled=best.features.get("titled", 0.0),
+        lexical=best.features.get("lexical", 0.0),
+        coverage=coverage,
+        margin=best.score - second,
+    )
+
+
+def confidence(found: Evidence | None) -> float:
+    """P(the top quote answers the question); 0.0 when there is no candidate at all."""
+    if found is None:
+        return 0.0
+    z = INTERCEPT + sum(COEFFICIENTS[name] * value for name, value in found.as_dict().items())
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))

@@ -1,0 +1,171 @@
+"""The web page: ask at ``/``, read a document at its quote, list and change documents.
+
+Server-rendered Jinja2 with autoescaping on, so document text, titles and questions are
+always shown as text. The only scripts are two small static files (scroll to the quote;
+upload and delete with the key a person types in, kept in the tab's sessionStorage), and
+the Content-Security-Policy allows no other script. Domain errors become HTML pages with
+the status the API would give (404, 422, 503), never a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import jinja2
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from qa.corpus.folder import is_url
+from qa.errors import (
+    DocumentNotFound,
+    InvalidQuestion,
+    InvalidSpan,
+    NoIndex,
+    QAError,
+    SpanOutsideDocument,
+)
+from qa.links import public, with_text_fragment
+from qa.web import views
+from qa.web.spans import check_span, parse_span, split
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",  # questions in ?q= never leak to linked sites
+}
+_STATUS = [  # most specific first, as in the API
+    (InvalidQuestion, 422, "That question cannot be answered"),
+    (InvalidSpan, 422, "That link does not point at a quote"),
+    (SpanOutsideDocument, 404, "That part of the document does not exist"),
+    (DocumentNotFound, 404, "No such document"),
+    (NoIndex, 503, "No documents are indexed yet"),
+]
+
+router = APIRouter(include_in_schema=False)
+_templates = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(HERE / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def mount_web(app: FastAPI) -> None:
+    """Add the pages and their static files to ``app``."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+
+def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    settings = request.app.state.settings
+    base = settings.public_url
+    html = _templates.get_template(template).render(
+        url=lambda path: public(base, path),
+        index_version=request.app.state.service.index_version,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+def error_page(request: Request, exc: QAError) -> HTMLResponse:
+    for kind, status, heading in _STATUS:
+        if isinstance(exc, kind):
+            return render(request, "error.html", status, heading=heading, message=str(exc))
+    logger.error("unmapped domain error on a page: %r", exc)
+    return render(
+        request, "error.html", 500, heading="Something went wrong",
+        message="the server could not show this page",
+    )  # fmt: skip
+
+
+def _reads_locked(request: Request) -> HTMLResponse | None:
+    """With QA_READ_API_KEY set, reads need a header a plain page load cannot send."""
+    if request.app.state.settings.read_api_key is None:
+        return None
+    return render(
+        request, "error.html", 401, heading="This server requires an API key for reads",
+        message="The web page is off while QA_READ_API_KEY is set; use the HTTP API "
+        "with the X-API-Key header.",
+    )  # fmt: skip
+
+
+@router.get("/", response_class=HTMLResponse)
+def ask_page(request: Request, q: str | None = None) -> HTMLResponse:
+    """The question box, and the answer to ``q`` when there is one."""
+    if locked := _reads_locked(request):
+        return locked
+    service = request.app.state.service
+    base = request.app.state.settings.public_url
+    if q is None or not q.strip():
+        return render(request, "ask.html", question="", answer=None, error=None)
+    try:
+        answer = service.ask(q)
+    except InvalidQuestion as exc:
+        return render(request, "ask.html", 422, question=q, answer=None, error=str(exc))
+    except QAError as exc:
+        return error_page(request, exc)
+    request.app.state.metrics.observe_answer(answer, "web")
+    return render(
+        request, "ask.html", question=q, answer=answer, error=None,
+        quotes=views.quote_views(service, answer.quotes, base),
+        passages=views.passage_views(answer.passages, base),
+    )  # fmt: skip
+
+
+@router.get("/documents/{document_id}/view", response_class=HTMLResponse)
+def document_page(
+    request: Request, document_id: str, start: str | None = None, end: str | None = None
+) -> HTMLResponse:
+    """The whole document, scrolled to and highlighting ``text[start:end]``."""
+    if locked := _reads_locked(request):
+        return locked
+    service = request.app.state.service
+    try:
+        span = parse_span(start, end)
+        reader = service.live.current()  # one version for the text and its bounds
+        document = reader.documents.get(document_id)
+        if document is None:
+            raise DocumentNotFound(f"no document with id {document_id!r}")
+        if span is not None:
+            check_span(reader, document, span)
+    except QAError as exc:
+        return error_page(request, exc)
+    excerpt = split(document.text, span) if span else None
+    source_link = document.source if is_url(document.source) else None
+    if span and source_link:
+        source_link = with_text_fragment(document.source, excerpt.marked)
+    return render(
+        request, "document.html", document=document, span=span, excerpt=excerpt,
+        source_link=source_link, page=document.page_at(span.start) if span else None,
+    )  # fmt: skip
+
+
+@router.get("/library", response_class=HTMLResponse)
+def library_page(request: Request) -> HTMLResponse:
+    """What is indexed; upload and delete when QA_API_KEY is configured."""
+    if locked := _reads_locked(request):
+        return locked
+    service = request.app.state.service
+    try:
+        version, infos = service.documents()
+    except QAError as exc:
+        if not isinstance(exc, NoIndex):
+            return error_page(request, exc)
+        version, infos = None, []  # an empty index is still a place to upload the first file
+    settings = request.app.state.settings
+    base = settings.public_url
+    return render(
+        request, "library.html", documents=infos, version=version,
+        writes=settings.api_key is not None, max_upload_bytes=settings.max_upload_bytes,
+        view_url=lambda doc_id: public(base, views.document_path(doc_id)),
+        web_source=is_url,
+    )  # fmt: skip
