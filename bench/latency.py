@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.questions import ARTICLE_QUESTIONS
 from qa.api.app import create_app
 from qa.evaluation.datasets import load_wikiqa
 from qa.evaluation.metrics import latency_summary
@@ -33,15 +34,6 @@ from tests.support.servers import serve
 REPO = Path(__file__).resolve().parents[1]
 
 WIKIQA = REPO / "bench" / "data" / "wikiqa-dev.tsv"  # bench/data/README.md says where from
-ARTICLE_QUESTIONS = [
-    "How many hectares of coca were under cultivation in 2019?",
-    "Where did the October 2020 operation against illegal mining take place?",
-    "Who leads DEVIDA?",
-    "When did Congress remove President Martin Vizcarra?",
-    "Where is coca production in Peru principally concentrated?",
-    "How many riverboats has the Peruvian Navy deployed?",
-    "What is the capital of Australia?",
-]
 
 
 def build(settings: Settings, embedder) -> dict:

@@ -36,20 +36,13 @@ from pathlib import Path
 
 import httpx
 
+from bench.questions import ARTICLE_QUESTIONS as QUESTIONS
+
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = "peru-multidimensional-challenge-part-2.txt"
-SQUAD = REPO.parent / "shared" / "bench" / "squad-train-fragments.jsonl"
+SQUAD = REPO / "bench" / "data" / "squad-train-fragments.jsonl"
 BASELINE_REV = "f0e3205"  # the last commit before the hardening (issue 12)
 KEY = "bench-key"
-QUESTIONS = [
-    "How many hectares of coca were under cultivation in 2019?",
-    "Where did the October 2020 operation against illegal mining take place?",
-    "Who leads DEVIDA?",
-    "When did Congress remove President Martin Vizcarra?",
-    "Where is coca production in Peru principally concentrated?",
-    "How many riverboats has the Peruvian Navy deployed?",
-    "What is the capital of Australia?",
-]
 # Settings each variant's server runs with (on top of the API key), besides its code.
 VARIANTS: dict[str, dict[str, str]] = {
     "before": {},

@@ -17,6 +17,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from qa.index.layout import fsync_dir
+
 logger = logging.getLogger(__name__)
 
 NAME = "pending-write.json"
@@ -48,7 +50,7 @@ def record(index_dir: Path, write: PendingWrite) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, index_dir / NAME)
-    _fsync_dir(index_dir)
+    fsync_dir(index_dir)
 
 
 def clear(index_dir: Path) -> None:
@@ -97,11 +99,3 @@ def settle(index_dir: Path, corpus: Path) -> Settled | None:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

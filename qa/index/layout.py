@@ -67,7 +67,7 @@ def publish(index_dir: Path, built: Path, version: str) -> Path:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(pointer, index_dir / "CURRENT")
-    _fsync_dir(index_dir)
+    fsync_dir(index_dir)
     prune(index_dir)
     return target
 
@@ -137,7 +137,8 @@ def writer_lock(index_dir: Path, timeout: float = 0.0) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a folder's entries (a rename, a new file) durable."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
 import textwrap
 import threading
-import time
 
 import httpx
 import pytest
@@ -23,6 +19,7 @@ from qa.index.live import LiveIndex
 from qa.index.store import VersionReader
 from qa.runtime import Runtime
 from tests.support.answers import cited_titles
+from tests.support.processes import kill_when_parked
 from tests.support.settings import corpus_settings
 
 # Runs a real build in a child process and parks it at one point, so the test can kill it
@@ -65,22 +62,9 @@ CHILD = textwrap.dedent(
 
 def _kill_build_at(settings, point: str, tmp_path) -> None:
     marker = tmp_path / f"parked-{point}"
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(settings.corpus_dir), str(settings.index_dir), point,
-         str(marker)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 120
-        while not marker.exists():
-            assert child.poll() is None, child.stderr.read().decode()[-2000:]
-            assert time.monotonic() < deadline, f"the build never reached {point}"
-            time.sleep(0.05)
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.kill()
-        child.wait()
-    assert child.returncode == -signal.SIGKILL
+    argv = [sys.executable, "-c", CHILD, str(settings.corpus_dir), str(settings.index_dir), point,
+            str(marker)]  # fmt: skip
+    kill_when_parked(argv, marker, f"the build never reached {point}", timeout=120)
 
 
 @pytest.mark.parametrize("point", ["embedding", "tmp-folder", "manifest", "pointer"])

@@ -5,12 +5,8 @@ each step; the parent then starts the way `qa serve` does."""
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 
@@ -21,6 +17,7 @@ from qa.index.build import build_index
 from qa.index.live import LiveIndex
 from qa.index.updates import DocumentWriter
 from qa.runtime import Runtime
+from tests.support.processes import kill_when_parked
 from tests.support.settings import corpus_settings as make_settings
 
 OTTERS = b"Sea otters\n\nSea otters use stones as tools to crack open clams.\n"
@@ -69,22 +66,9 @@ CHILD = textwrap.dedent(
 
 def _kill_writer_at(settings, point: str, action: str, tmp_path) -> None:
     marker = tmp_path / f"parked-{point}"
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(settings.corpus_dir), str(settings.index_dir), point,
-         str(marker), action],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 180
-        while not marker.exists():
-            assert child.poll() is None, child.stderr.read().decode()[-2000:]
-            assert time.monotonic() < deadline, f"the writer never reached {point}"
-            time.sleep(0.05)
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.kill()
-        child.wait()
-    assert child.returncode == -signal.SIGKILL
+    argv = [sys.executable, "-c", CHILD, str(settings.corpus_dir), str(settings.index_dir), point,
+            str(marker), action]  # fmt: skip
+    kill_when_parked(argv, marker, f"the writer never reached {point}", timeout=180)
 
 
 def _leftovers(corpus) -> list[str]:
