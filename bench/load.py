@@ -222,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from qa.index.build import build_index
     from qa.index.embedder import SentenceTransformerEmbedder
+    from qa.runtime import build_embedder
     from qa.settings import Settings
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_", "OMP_"))}
@@ -236,15 +237,22 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp)
         old = baseline_code(args.baseline_rev, tmp / "before-code")
         code = {v: old if v == "before" else REPO for v in variants}
-        seed = tmp / "seed"
-        (seed / "corpus").mkdir(parents=True)
-        shutil.copy2(REPO / "corpus" / ARTICLE, seed / "corpus" / ARTICLE)
-        settings = Settings(_env_file=None, corpus_dir=seed / "corpus", index_dir=seed / "index")
-        build_index(settings, SentenceTransformerEmbedder())
+        # Each side's index is built with the model its server loads: the baseline predates
+        # the bundled adapter, so its index is of the plain model.
+        seeds = {}
+        for name in ("before", "after"):
+            seed = seeds[name] = tmp / f"seed-{name}"
+            (seed / "corpus").mkdir(parents=True)
+            shutil.copy2(REPO / "corpus" / ARTICLE, seed / "corpus" / ARTICLE)
+            settings = Settings(
+                _env_file=None, corpus_dir=seed / "corpus", index_dir=seed / "index"
+            )
+            model = SentenceTransformerEmbedder() if name == "before" else build_embedder(settings)
+            build_index(settings, model)
         for round_ in range(1, args.rounds + 1):
             for variant in variants if round_ % 2 else variants[::-1]:
                 root = tmp / f"{variant}-{round_}"
-                shutil.copytree(seed, root)
+                shutil.copytree(seeds["before" if variant == "before" else "after"], root)
                 server = Server(code[variant], root, {**env, **VARIANTS[variant]})
                 try:
                     row = {
