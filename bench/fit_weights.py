@@ -30,12 +30,11 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer.confidence import COEFFICIENTS, corpus_coverage
+from qa.answer.confidence import COEFFICIENTS
 from qa.answer.ranker import FEATURES, WEIGHTS
 from qa.evaluation.datasets import prepare_question_set
 from qa.evaluation.metrics import sentence_right
 from qa.index.build import build_index
-from qa.index.lexical import analyze, idf
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 
@@ -64,8 +63,7 @@ def collect(path: Path, group: str, work: Path, settings: Settings, embedder) ->
         reader = ranking.reader
         x = np.array([[s.features[n] for n in FEATURES] for s in ranking.ranked])
         y = np.array([float(sentence_right(item, reader, s.row)) for s in ranking.ranked])
-        unseen = idf(0, len(reader.chunks))
-        coverage = corpus_coverage(reader.idf(analyze(ranking.question)), unseen)
+        coverage = ranking.evidence.coverage  # as the service computed it for the confidence
         out.append(Question(group, x, y, bool(item.expected), coverage))
     print(f"{path}: {len(out)} questions ranked", flush=True)
     return out
