@@ -25,6 +25,7 @@ EXIT_CODES: list[tuple[type[errors.QAError], int]] = [
     (errors.DocumentNotFound, 4),
     (errors.NoIndex, 3),
     (errors.IndexBusy, 5),
+    (errors.IndexTooLarge, 6),
 ]
 
 
@@ -67,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", dest="corpus_dir", type=Path, help="corpus folder (QA_CORPUS_DIR)")
     p.add_argument("--index", dest="index_dir", type=Path, help="index folder (QA_INDEX_DIR)")
     p.add_argument("--full", action="store_true", help="re-parse and re-embed everything")
+    p.add_argument(
+        "--optimize",
+        action="store_true",
+        help="merge every segment into one, dropping deleted rows (nothing is embedded again)",
+    )
     p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another writer")
     p.set_defaults(handler=cmd_index)
 
@@ -121,6 +127,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         full=args.full,
         progress=sys.stderr.isatty(),
         lock_timeout=args.wait,
+        optimize=args.optimize,
     )
     _print_report(report)
     return 0
@@ -137,8 +144,9 @@ def _print_report(report) -> None:
         f"({len(report.added)} added, {len(report.updated)} updated, {len(report.removed)} "
         f"removed, {report.unchanged} unchanged, {len(report.skipped)} skipped), "
         f"{report.chunks} chunks, {report.sentences} sentences, {report.embedded} texts "
-        f"embedded in {report.seconds:.2f} s"
-        + (f", {report.pruned} unused cached vectors dropped" if report.pruned else ""),
+        f"embedded ({report.reused} vectors copied) in {report.seconds:.2f} s; "
+        f"{report.segments} segment(s)"
+        + (f", {report.merged} merged into one" if report.merged else ""),
         flush=True,
     )
 

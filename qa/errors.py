@@ -61,3 +61,7 @@ class InvalidSpan(QAError):
 
 class SpanOutsideDocument(QAError):
     """A character span that reaches past the end of its document."""
+
+
+class IndexTooLarge(QAError):
+    """The index would need more memory for its vectors than the configuration allows."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa.answer.service import AnswerService
+from qa.index import vectors
 from qa.index.adapter import resolve_adapter
 from qa.index.embedder import Embedder, SentenceTransformerEmbedder
 from qa.index.live import LiveIndex
@@ -40,7 +41,8 @@ class Runtime:
         """Every part over one embedder and one live index (``embedder`` defaults to the
         configured model)."""
         embedder = embedder if embedder is not None else build_embedder(settings)
-        live = LiveIndex(settings.index_dir, embedder.name)
+        vectors.set_threads(settings.torch_threads)
+        live = LiveIndex(settings.index_dir, embedder.name, settings.ivf_nprobe)
         return cls(
             settings,
             embedder,

@@ -44,6 +44,29 @@ class Settings(BaseSettings):
         "more than one spins against any other load on the machine",
     )
 
+    vector_storage: str = Field(
+        "fp16",
+        pattern="^(fp16|fp32)$",
+        description="how vectors are stored: fp16 (half the memory, same answers) or fp32",
+    )
+    ivf_threshold: int = Field(
+        50_000,
+        ge=1_000,
+        description="rows from which a segment is searched approximately (IVF) instead of exactly",
+    )
+    ivf_nprobe: int = Field(
+        32, ge=1, le=4096, description="IVF lists visited per query: more is slower, more exact"
+    )
+    max_vector_memory_mb: int = Field(
+        0,
+        ge=0,
+        description="memory the served vectors may take; a build that would need more "
+        "fails before writing (0: 80% of the machine's memory)",
+    )
+    max_segments: int = Field(
+        8, ge=1, le=1000, description="segments a version may have before the smallest merge"
+    )
+
     chunk_size: int = Field(800, ge=100, le=20_000)
     chunk_overlap: int = Field(100, ge=0, le=5_000)
 

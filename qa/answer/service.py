@@ -138,11 +138,8 @@ class AnswerService:
 
     def documents(self) -> tuple[str, list[DocumentInfo]]:
         reader = self.live.current()
-        counts: dict[str, int] = {}
-        for chunk in reader.chunks:
-            counts[chunk.document_id] = counts.get(chunk.document_id, 0) + 1
         infos = [
-            DocumentInfo(_ref(d), counts.get(d.id, 0), d.content_hash)
+            DocumentInfo(_ref(d), len(reader.chunk_rows(d.id)), d.content_hash)
             for d in sorted(reader.documents.values(), key=lambda d: d.path)
         ]
         return reader.version, infos

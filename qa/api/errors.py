@@ -33,6 +33,7 @@ STATUS: list[tuple[type[errors.QAError], int, str, str | None]] = [
     (errors.IndexBusy, 409, "index_busy", "another update is running; retry shortly"),
     (errors.Unauthorized, 401, "unauthorized", "send the key in the X-API-Key header"),
     (errors.CorpusNotFound, 503, "corpus_not_found", "check QA_CORPUS_DIR"),
+    (errors.IndexTooLarge, 507, "index_too_large", None),
 ]
 _HTTP_CODES = {
     400: "bad_request",

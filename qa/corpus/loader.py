@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +29,10 @@ class Skipped:
     reason: str
 
 
+def _nothing() -> None:
+    return None
+
+
 def document_id(relative_path: str) -> str:
     """A stable id from the path relative to the corpus (same file, same id)."""
     return hashlib.sha1(relative_path.encode("utf-8")).hexdigest()[:16]
@@ -38,28 +42,42 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load_corpus(
-    corpus: Path, previous: Iterable[Document] = ()
-) -> tuple[list[Document], list[Skipped]]:
-    """Load every supported document; unreadable or empty files are reported, not fatal.
+@dataclass(frozen=True)
+class Scan:
+    """The corpus folder against what the index knows: files parsed because they are new or
+    changed, files left alone because their bytes are unchanged, files that failed."""
 
-    A file whose bytes match a document in ``previous`` (same path, same content hash)
-    is not parsed again: that document is reused.
-    """
-    by_path = {d.path: d for d in previous}
-    documents, skipped = [], []
+    documents: list[Document]
+    unchanged: list[str]  # relative paths
+    skipped: list[Skipped]
+
+
+def scan_corpus(
+    corpus: Path, known: Mapping[str, str] | None = None, on_file: Callable[[], None] = _nothing
+) -> Scan:
+    """Parse every supported file whose bytes differ from ``known`` (relative path ->
+    content hash); unreadable or empty files are reported, not fatal."""
+    known = known or {}
+    documents, unchanged, skipped = [], [], []
     for path in iter_corpus_files(corpus):
         rel = path.relative_to(corpus).as_posix()
         try:
             data = path.read_bytes()
-            old = by_path.get(rel)
-            documents.append(
-                old if old and old.content_hash == content_hash(data) else load_bytes(rel, data)
-            )
+            if known.get(rel) == content_hash(data):
+                unchanged.append(rel)
+            else:
+                documents.append(load_bytes(rel, data))
         except Exception as exc:  # one bad file never aborts the build
             logger.warning("skipped %s: %s", rel, exc)
             skipped.append(Skipped(rel, str(exc) or type(exc).__name__))
-    return documents, skipped
+        on_file()
+    return Scan(documents, unchanged, skipped)
+
+
+def load_corpus(corpus: Path) -> tuple[list[Document], list[Skipped]]:
+    """Load every supported document; unreadable or empty files are reported, not fatal."""
+    scan = scan_corpus(corpus)
+    return scan.documents, scan.skipped
 
 
 def load_bytes(relative_path: str, data: bytes) -> Document:

@@ -1,1 +1,1 @@
-"""Index versions: embedding views, the embedding cache, build, store, live reload, updates."""
+"""Index versions: embedding views, segments, build, merge, store, live reload, updates."""

@@ -34,7 +34,7 @@ def resolve_adapter(adapter: str, model: str) -> Path | None:
 
 
 def adapter_digest(path: Path) -> str:
-    """A short content hash: the index and the embedding cache key on it."""
+    """A short content hash: the index records it."""
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 

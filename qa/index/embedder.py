@@ -44,7 +44,7 @@ def resolve_model(model: str) -> str:
 
 
 def embedder_name(model: str, adapter: Path | None) -> str:
-    """What the index and the embedding cache record: the model, and the adapter by content."""
+    """What the index records: the model, and the adapter by content."""
     return model if adapter is None else f"{model}+{adapter.stem}@{adapter_digest(adapter)}"
 
 

@@ -2,10 +2,15 @@
 
 index/
   CURRENT             name of the live version (replaced atomically)
-  versions/<id>/      complete, checksummed, never modified
-  tmp-<id>/           a build in progress (removed by the next writer if it crashed)
-  embeddings.sqlite   embedding cache keyed by model and text hash
+  versions/<id>/      a version's manifest: its segments and their deleted documents
+  segments/<id>/      documents, spans and vectors, complete, checksummed, never modified
+  tmp-<id>/           a segment or version being written (removed by the next writer if
+                      it crashed)
   .lock               held by the one writer
+
+Versions share segments: a new version lists the segments of the last one that still
+hold live documents, plus a new one for what changed. A segment no kept version lists is
+deleted once no reader holds it.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from qa.errors import IndexBusy
+from qa.errors import IndexBusy, IndexCorrupt, NoIndex
+from qa.index.manifest import read as read_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +43,10 @@ def new_version_id() -> str:
 
 def versions_dir(index_dir: Path) -> Path:
     return index_dir / "versions"
+
+
+def segments_dir(index_dir: Path) -> Path:
+    return index_dir / "segments"
 
 
 def current_version(index_dir: Path) -> str | None:
@@ -59,8 +69,7 @@ def tmp_folder(index_dir: Path, version: str) -> Path:
 def publish(index_dir: Path, built: Path, version: str) -> Path:
     """Move a complete build into place and point CURRENT at it, atomically."""
     target = versions_dir(index_dir) / version
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(built, target)
+    place(built, target)
     pointer = index_dir / "CURRENT.tmp"
     with pointer.open("w") as fh:
         fh.write(version + "\n")
@@ -72,24 +81,43 @@ def publish(index_dir: Path, built: Path, version: str) -> Path:
     return target
 
 
+def place(built: Path, target: Path) -> None:
+    """Move a complete folder into place, durably."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(built, target)
+    fsync_dir(target.parent)
+
+
 def prune(index_dir: Path, keep: int = KEEP_VERSIONS) -> None:
-    """Drop old versions beyond the newest ``keep``: never the current one, never one a
-    reader (in any process) still holds a lease on; those go at a later prune."""
+    """Drop old versions beyond the newest ``keep``, then the segments no remaining version
+    lists: never the current version, never a folder a reader (in any process) still holds
+    a lease on; those go at a later prune."""
     current = current_version(index_dir)
     folders = sorted(versions_dir(index_dir).glob("*"), key=lambda p: p.name, reverse=True)
     for folder in folders[keep:]:
-        if folder.name == current:
-            continue
-        fd = os.open(folder, os.O_RDONLY)
+        if folder.name != current:
+            _remove_unless_leased(folder)
+    listed: set[str] = set()
+    for folder in versions_dir(index_dir).glob("*"):
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            logger.debug("keeping %s: a reader still uses it", folder.name)
-            continue
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
-        finally:
-            os.close(fd)
+            listed.update(ref.id for ref in read_manifest(folder).segments)
+        except (NoIndex, IndexCorrupt):
+            continue  # a damaged version keeps nothing alive
+    for folder in segments_dir(index_dir).glob("*"):
+        if folder.name not in listed:
+            _remove_unless_leased(folder)
+
+
+def _remove_unless_leased(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        logger.debug("keeping %s: a reader still uses it", folder.name)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        os.close(fd)
 
 
 def lease(folder: Path) -> int:

@@ -18,9 +18,10 @@ logger = logging.getLogger(__name__)
 
 
 class LiveIndex:
-    def __init__(self, index_dir: Path, model: str) -> None:
+    def __init__(self, index_dir: Path, model: str, nprobe: int = 32) -> None:
         self.index_dir = index_dir
         self.model = model
+        self.nprobe = nprobe
         self._reader: VersionReader | None = None
         self._problem = f"no index in {index_dir}; run `qa index` first"
         self._lock = threading.Lock()
@@ -53,7 +54,7 @@ class LiveIndex:
             if self._reader is not None and self._reader.version == version:
                 return False
             try:
-                reader = VersionReader(layout.versions_dir(self.index_dir) / version)
+                reader = VersionReader(layout.versions_dir(self.index_dir) / version, self.nprobe)
             except NoIndex as exc:
                 self._problem = f"index version {version} not loaded: {exc}"
                 logger.error("%s; still serving %s", self._problem, self.version or "nothing")

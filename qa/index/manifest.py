@@ -1,8 +1,8 @@
-"""A version's manifest: what built it, what it holds, and the checksum of every file.
+"""Manifests: what built an index version and which segments it is made of, and what one
+segment holds with the checksum of each of its files.
 
-The store writes it last into a version folder (so its presence means the version is
-complete); the build (is the index current?), the live index (same model?) and readiness
-read it.
+Each is written last into its folder (so its presence means the folder is complete); the
+build (is the index current?), the live index (same model?) and readiness read them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from pathlib import Path
 from qa.errors import IndexCorrupt, NoIndex
 
 FILE = "manifest.json"
-FORMAT = 2  # 2: four sentence views, one vector file each
+FORMAT = 3  # 3: a version is a list of segments, each with its deleted documents
+SEGMENT_FILE = "segment.json"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,31 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class SegmentRef:
+    """A segment of a version, and the documents of it the version no longer holds."""
+
+    id: str
+    deleted: tuple[str, ...] = ()  # document ids
+
+
+@dataclass(frozen=True)
+class SegmentManifest:
+    """One immutable segment: its rows, how its vectors are stored, and file checksums."""
+
+    id: str
+    model: str
+    dimensions: int
+    counts: Counts
+    codes: str  # vector storage, qa.index.vectors.STORAGES
+    searchable: dict[str, str]  # view -> "flat" or "ivf"
+    files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
+    format: int = FORMAT
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2)
+
+
+@dataclass(frozen=True)
 class Manifest:
     version: str
     model: str
@@ -39,9 +65,9 @@ class Manifest:
     counts: Counts
     built_at: str
     build_seconds: float | None = None  # how long the build took, up to writing the files
-    views: tuple[str, ...] = ()  # the vector files, without ".faiss"
+    views: tuple[str, ...] = ()  # the vector views each segment holds
+    segments: tuple[SegmentRef, ...] = ()
     format: int = FORMAT
-    files: dict[str, str] = field(default_factory=dict)  # file name -> sha256
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -65,18 +91,44 @@ class Manifest:
                 built_at=raw["built_at"],
                 build_seconds=raw.get("build_seconds"),
                 views=tuple(raw.get("views", ())),
+                segments=tuple(
+                    SegmentRef(s["id"], tuple(s.get("deleted", ()))) for s in raw["segments"]
+                ),
                 format=raw["format"],
-                files=dict(raw.get("files", {})),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise IndexCorrupt(f"incomplete manifest in {folder}: {exc!r}") from exc
 
 
 def read(folder: Path) -> Manifest:
+    return Manifest.from_dict(
+        _load(folder / FILE, f"no manifest in {folder}; run `qa index`"), folder
+    )
+
+
+def read_segment(folder: Path) -> SegmentManifest:
+    raw = _load(folder / SEGMENT_FILE, f"segment {folder.name} is missing; run `qa index --full`")
     try:
-        raw = json.loads((folder / FILE).read_text())
+        if raw.get("format") != FORMAT:
+            raise ValueError(f"format {raw.get('format')}, this version reads {FORMAT}")
+        return SegmentManifest(
+            id=raw["id"],
+            model=raw["model"],
+            dimensions=int(raw["dimensions"]),
+            counts=Counts(**raw["counts"]),
+            codes=raw["codes"],
+            searchable=dict(raw["searchable"]),
+            files=dict(raw["files"]),
+            format=raw["format"],
+        )
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise IndexCorrupt(f"segment {folder.name} has an unusable manifest: {exc!r}") from exc
+
+
+def _load(path: Path, missing: str) -> dict:
+    try:
+        return json.loads(path.read_text())
     except FileNotFoundError as exc:
-        raise NoIndex(f"no manifest in {folder}; run `qa index`") from exc
+        raise NoIndex(missing) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise IndexCorrupt(f"unreadable manifest in {folder}: {exc}") from exc
-    return Manifest.from_dict(raw, folder)
+        raise IndexCorrupt(f"unreadable manifest {path}: {exc}") from exc

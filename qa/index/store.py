@@ -1,125 +1,104 @@
-"""One index version on disk: SQLite for text and spans, FAISS for vectors, a manifest.
+"""One index version: an ordered list of segments, less the documents deleted from them.
 
-A version folder is written completely, checksummed, and never modified afterwards;
-readers open it immutable. FAISS and SQLite live only in this module.
+A version folder holds only its manifest (qa.index.manifest), written last and never
+modified; the segments it lists live in ``segments/`` and are shared with the versions
+before and after it. Rows number the chunks (and sentences) of the first segment, then
+the second, and so on; the rows of deleted documents keep their numbers but are never
+returned by a search, and their documents are gone from ``documents``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import bisect
 import logging
 import os
-import sqlite3
-import threading
 import weakref
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from qa.errors import IndexCorrupt, NoIndex
 from qa.index import layout
 from qa.index import manifest as manifests
-from qa.index.lexical import chunk_terms, fts_query, idf
+from qa.index.lexical import fts_query, idf
 from qa.index.manifest import Manifest
-from qa.index.views import CHUNKS, VECTOR_FILES
+from qa.index.segment import SegmentReader, open_segment, write_manifest
+from qa.index.views import CHUNKS
 from qa.models import Chunk, Document, Sentence
 
 logger = logging.getLogger(__name__)
 
 MANIFEST = manifests.FILE
-DB = "store.sqlite"
-
-_SCHEMA = """
-CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, source TEXT, path TEXT, text TEXT,
-                        content_hash TEXT, pages TEXT);
-CREATE TABLE chunks (row INTEGER PRIMARY KEY, id TEXT, document_id TEXT, start INT, end INT);
-CREATE TABLE sentences (row INTEGER PRIMARY KEY, document_id TEXT, start INT, end INT);
-CREATE VIRTUAL TABLE chunks_fts USING fts5(terms, tokenize = 'unicode61');
-CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
-"""
 
 
-@dataclass(frozen=True)
-class IndexData:
-    """Everything a version holds, in row order matching the vectors."""
-
-    documents: list[Document]
-    chunks: list[Chunk]
-    sentences: list[Sentence]
-    vectors: dict[str, np.ndarray]  # name in VECTOR_FILES -> (rows, dims)
-
-
-def write_version(folder: Path, data: IndexData, manifest: Manifest) -> Manifest:
-    """Write ``data`` into the empty ``folder``; return the manifest written (with checksums)."""
+def write_version(folder: Path, manifest: Manifest) -> Manifest:
+    """Write a version's manifest into the new, empty ``folder``."""
     folder.mkdir(parents=True, exist_ok=False)
-    with sqlite3.connect(folder / DB) as db:
-        db.executescript(_SCHEMA)
-        db.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?)",
-            [
-                (d.id, d.title, d.source, d.path, d.text, d.content_hash, json.dumps(d.pages))
-                for d in data.documents
-            ],
-        )
-        db.executemany(
-            "INSERT INTO chunks VALUES (?,?,?,?,?)",
-            [(i, c.id, c.document_id, c.start, c.end) for i, c in enumerate(data.chunks)],
-        )
-        db.executemany(
-            "INSERT INTO sentences VALUES (?,?,?,?)",
-            [(i, s.document_id, s.start, s.end) for i, s in enumerate(data.sentences)],
-        )
-        titles = {d.id: d.title for d in data.documents}
-        db.executemany(
-            "INSERT INTO chunks_fts(rowid, terms) VALUES (?, ?)",
-            [
-                (i, " ".join(chunk_terms(titles[c.document_id], c.text)))
-                for i, c in enumerate(data.chunks)
-            ],
-        )
-    db.close()
-    for name in VECTOR_FILES:
-        vectors = data.vectors[name]
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        index.add(vectors)
-        faiss.write_index(index, str(folder / f"{name}.faiss"))
-    manifest = replace(manifest, views=VECTOR_FILES, files=_checksums(folder))
-    tmp = folder / (MANIFEST + ".tmp")
-    tmp.write_text(manifest.to_json())
-    _fsync_tree(folder)
-    tmp.rename(folder / MANIFEST)
+    write_manifest(folder, MANIFEST, manifest.to_json())
     return manifest
-
-
-def _checksums(folder: Path) -> dict[str, str]:
-    return {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.name != MANIFEST}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.iterdir():
-        with path.open("rb") as fh:
-            os.fsync(fh.fileno())
 
 
 def read_manifest(folder: Path) -> Manifest:
     return manifests.read(folder)
 
 
+class _Part:
+    """One segment as a version sees it: where its rows start, and which are deleted."""
+
+    def __init__(self, segment: SegmentReader, deleted: tuple[str, ...], chunk0: int,
+                 sentence0: int) -> None:  # fmt: skip
+        self.segment = segment
+        self.chunk0 = chunk0
+        self.sentence0 = sentence0
+        gone = [segment.rows[d] for d in deleted if d in segment.rows]
+        self.dead_chunks = _row_array([(r.c_from, r.c_to) for r in gone])
+        self.dead_sentences = _row_array([(r.s_from, r.s_to) for r in gone])
+        self.deleted = set(deleted)
+
+    def dead(self, view: str) -> np.ndarray:
+        return self.dead_chunks if view == CHUNKS else self.dead_sentences
+
+    def first_row(self, view: str) -> int:
+        return self.chunk0 if view == CHUNKS else self.sentence0
+
+
+def _row_array(ranges: list[tuple[int, int]]) -> np.ndarray:
+    if not ranges:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([np.arange(a, b, dtype=np.int64) for a, b in ranges])
+
+
+class _RowList(Sequence):
+    """Chunks or sentences of a version by row, made on access from the segments' spans."""
+
+    def __init__(self, starts: list[int], total: int, parts: list[_Part], chunks: bool):
+        self._starts, self._total, self._parts, self._chunks = starts, total, parts, chunks
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __getitem__(self, row):  # type: ignore[override]
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(self._total))]
+        if row < 0:
+            row += self._total
+        if not 0 <= row < self._total:
+            raise IndexError(row)
+        i = bisect.bisect_right(self._starts, row) - 1
+        part = self._parts[i]
+        local = row - self._starts[i]
+        return part.segment.chunk(local) if self._chunks else part.segment.sentence(local)
+
+    def __iter__(self) -> Iterator:
+        for i in range(self._total):
+            yield self[i]
+
+
 class VersionReader:
     """A loaded, read-only index version. Safe to share between threads."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, nprobe: int = 32) -> None:
         self.folder = folder
         try:
             fd = layout.lease(folder)
@@ -127,118 +106,120 @@ class VersionReader:
             raise NoIndex(f"index version folder {folder} does not exist") from exc
         weakref.finalize(self, os.close, fd)
         self.manifest = read_manifest(folder)
-        missing = [n for n in VECTOR_FILES if f"{n}.faiss" not in self.manifest.files]
-        if missing:
-            raise IndexCorrupt(
-                f"{folder} has no vectors for {', '.join(missing)} (built by another version "
-                "of qa-bot); run `qa index` to rebuild"
-            )
-        for name, expected in self.manifest.files.items():
-            path = folder / name
-            if not path.exists() or _sha256(path) != expected:
-                raise IndexCorrupt(f"{path} is missing or does not match its checksum")
-        self._local = threading.local()
-        db = self._db()
+        segments_dir = layout.segments_dir(folder.parent.parent)
+        self.parts: list[_Part] = []
+        chunk0 = sentence0 = 0
+        for ref in self.manifest.segments:
+            segment = open_segment(segments_dir / ref.id, nprobe)
+            if segment.manifest.model != self.manifest.model:
+                raise IndexCorrupt(
+                    f"segment {ref.id} was built with {segment.manifest.model!r}, its version "
+                    f"with {self.manifest.model!r}"
+                )
+            self.parts.append(_Part(segment, ref.deleted, chunk0, sentence0))
+            chunk0 += segment.chunk_count
+            sentence0 += segment.sentence_count
         self.documents: dict[str, Document] = {}
-        for row in db.execute(
-            "SELECT id, title, source, path, text, content_hash, pages FROM documents"
-        ):
-            pages = tuple(tuple(p) for p in json.loads(row[6]))
-            self.documents[row[0]] = Document(*row[:6], pages=pages)
-        self.chunks = [
-            Chunk(cid, doc, s, e, self.documents[doc].text[s:e])
-            for cid, doc, s, e in db.execute(
-                "SELECT id, document_id, start, end FROM chunks ORDER BY row"
-            )
-        ]
-        self.sentences = [
-            Sentence(doc, s, e, self.documents[doc].text[s:e])
-            for doc, s, e in db.execute(
-                "SELECT document_id, start, end FROM sentences ORDER BY row"
-            )
-        ]
-        self._doc_rows: dict[str, list[int]] = {}
-        for row, sentence in enumerate(self.sentences):
-            self._doc_rows.setdefault(sentence.document_id, []).append(row)
-        try:
-            self.indexes = {n: faiss.read_index(str(folder / f"{n}.faiss")) for n in VECTOR_FILES}
-        except RuntimeError as exc:
-            raise IndexCorrupt(f"unreadable vectors in {folder}: {exc}") from exc
-        self.vectors = {n: _flat_vectors(ix) for n, ix in self.indexes.items()}
-        if self.indexes[CHUNKS].ntotal != len(self.chunks) or any(
-            self.indexes[name].ntotal != len(self.sentences)
-            for name in VECTOR_FILES
-            if name != CHUNKS
-        ):
-            raise IndexCorrupt(f"vector and row counts disagree in {folder}")
+        self._home: dict[str, _Part] = {}
+        for part in self.parts:
+            for doc_id, document in part.segment.documents.items():
+                if doc_id in part.deleted:
+                    continue
+                if doc_id in self.documents:
+                    raise IndexCorrupt(f"document {doc_id} is live in two segments of {folder}")
+                self.documents[doc_id] = document
+                self._home[doc_id] = part
+        self.chunks: Sequence[Chunk] = _RowList(
+            [p.chunk0 for p in self.parts], chunk0, self.parts, chunks=True
+        )
+        self.sentences: Sequence[Sentence] = _RowList(
+            [p.sentence0 for p in self.parts], sentence0, self.parts, chunks=False
+        )
 
     @property
     def version(self) -> str:
         return self.manifest.version
 
+    @property
+    def vector_bytes(self) -> int:
+        return sum(p.segment.vector_bytes for p in self.parts)
+
     def sentence_rows(self, document_id: str) -> list[int]:
-        return self._doc_rows.get(document_id, [])
+        part = self._home.get(document_id)
+        if part is None:
+            return []
+        rows = part.segment.rows[document_id]
+        return list(range(part.sentence0 + rows.s_from, part.sentence0 + rows.s_to))
+
+    def chunk_rows(self, document_id: str) -> list[int]:
+        part = self._home.get(document_id)
+        if part is None:
+            return []
+        rows = part.segment.rows[document_id]
+        return list(range(part.chunk0 + rows.c_from, part.chunk0 + rows.c_to))
+
+    def home(self, document_id: str) -> str:
+        """The id of the segment holding a live document."""
+        return self._home[document_id].segment.id
 
     def neighbour_text(self, row: int) -> str:
         """The sentence before ``row`` in the same document, or ''."""
-        if row > 0 and self.sentences[row - 1].document_id == self.sentences[row].document_id:
-            return self.sentences[row - 1].text
-        return ""
-
-    def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            uri = f"file:{self.folder / DB}?mode=ro&immutable=1"
-            db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            self._local.db = db
-        return db
+        if row <= 0:
+            return ""
+        before, this = self.sentences[row - 1], self.sentences[row]
+        return before.text if before.document_id == this.document_id else ""
 
     def dense_search(self, name: str, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        index = self.indexes[name]
-        k = min(k, index.ntotal)
-        if k <= 0:
-            return []
-        scores, rows = index.search(query.reshape(1, -1), k)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+        found: list[tuple[int, float]] = []
+        for part in self.parts:
+            hits = part.segment.searchable[name].search(query, k, part.dead(name))
+            first = part.first_row(name)
+            found += [(first + row, score) for row, score in hits]
+        return sorted(found, key=lambda hit: -hit[1])[:k]
 
     def cosines(self, view: str, rows: list[int], query: np.ndarray) -> np.ndarray:
         """cosine(query, row) under ``view`` for each of ``rows``, in their order."""
-        return self.vectors[view][rows] @ query
+        return self.vectors(view, rows) @ query
+
+    def vectors(self, view: str, rows: list[int]) -> np.ndarray:
+        """The stored vectors of ``rows`` under ``view`` (float32), in their order."""
+        rows_array = np.asarray(rows, dtype=np.int64)
+        dims = self.manifest.dimensions
+        out = np.zeros((len(rows_array), dims), dtype=np.float32)
+        starts = np.array([p.first_row(view) for p in self.parts], dtype=np.int64)
+        which = np.searchsorted(starts, rows_array, side="right") - 1
+        for i in np.unique(which):
+            mask = which == i
+            out[mask] = self.parts[i].segment.vectors(view, rows_array[mask] - starts[i])
+        return out
 
     def lexical_search(self, terms: list[str], k: int) -> list[tuple[int, float]]:
-        """BM25 over chunks (title included); higher is better."""
+        """BM25 over chunks (title included); higher is better. Each segment ranks by its
+        own statistics; merging keeps segments few, so the scores stay comparable."""
         query = fts_query(terms)
         if not query:
             return []
-        rows = self._db().execute(
-            "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
-            "ORDER BY bm25(chunks_fts) LIMIT ?",
-            (query, k),
-        )
-        return [(int(r), float(s)) for r, s in rows]
+        found: list[tuple[int, float]] = []
+        for part in self.parts:
+            dead = set(part.dead_chunks.tolist()) if len(part.dead_chunks) else ()
+            rows = part.segment.db().execute(
+                "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
+                "ORDER BY bm25(chunks_fts) LIMIT ?",
+                (query, k + len(dead)),
+            )
+            found += [(part.chunk0 + int(r), float(s)) for r, s in rows if int(r) not in dead]
+        return sorted(found, key=lambda hit: -hit[1])[:k]
 
     def idf(self, terms: list[str]) -> dict[str, float]:
         """Inverse document frequency of each term over chunks (unseen terms get the maximum)."""
         unique = list(dict.fromkeys(terms))
-        n = len(self.chunks)
-        found = (
-            dict(
-                self._db().execute(
-                    f"SELECT term, doc FROM chunks_vocab WHERE term IN ({','.join('?' * len(unique))})",
-                    unique,
-                )
-            )
-            if unique
-            else {}
-        )
+        found: dict[str, int] = {}
+        if unique:
+            marks = ",".join("?" * len(unique))
+            for part in self.parts:
+                for term, count in part.segment.db().execute(
+                    f"SELECT term, doc FROM chunks_vocab WHERE term IN ({marks})", unique
+                ):
+                    found[term] = found.get(term, 0) + count
+        n = len(self.chunks)  # like the frequencies, counting deleted rows until a merge
         return {t: idf(found.get(t, 0), n) for t in unique}
-
-
-def _flat_vectors(index: faiss.Index) -> np.ndarray:
-    if index.ntotal == 0:
-        return np.zeros((0, index.d), dtype=np.float32)
-    return (
-        faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d)
-        .reshape(index.ntotal, index.d)
-        .copy()
-    )

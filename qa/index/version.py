@@ -1,7 +1,8 @@
 """What the query side may ask of one index version, whatever stores it.
 
 The answer path, evaluation and benchmarks read an index only through this interface;
-``qa.index.store.VersionReader`` (SQLite + FAISS) is the one implementation today.
+``qa.index.store.VersionReader`` (segments of SQLite + FAISS) is the one implementation
+today. Rows of deleted documents are never returned by a search nor listed by a document.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ class IndexVersion(Protocol):
 
     def sentence_rows(self, document_id: str) -> list[int]:
         """The rows of a document's sentences, in order."""
+        ...
+
+    def chunk_rows(self, document_id: str) -> list[int]:
+        """The rows of a document's chunks, in order."""
         ...
 
     def neighbour_text(self, row: int) -> str:

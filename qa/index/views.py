@@ -51,6 +51,8 @@ SENTENCE_VIEWS: tuple[SentenceView, ...] = (
 )
 SENTENCES = SENTENCE_VIEWS[0].name  # the sentence alone: nearest-sentence search
 VECTOR_FILES = (CHUNKS, *(view.name for view in SENTENCE_VIEWS))
+# The views the query side searches; the others are only read for cosines of known rows.
+SEARCHED = (CHUNKS, SENTENCES)
 
 
 def chunk_input(document: Document, chunk: Chunk) -> str:

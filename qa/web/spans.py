@@ -62,8 +62,8 @@ def check_span(reader: IndexVersion, document: Document, span: Span) -> None:
     if span.start in starts and span.end in ends:
         return
     if any(
-        c.document_id == document.id and (c.start, c.end) == (span.start, span.end)
-        for c in reader.chunks
+        (reader.chunks[r].start, reader.chunks[r].end) == (span.start, span.end)
+        for r in reader.chunk_rows(document.id)
     ):
         return
     raise InvalidSpan(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import socket
-import sqlite3
 import zlib
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -19,7 +18,9 @@ from pydantic import SecretStr, ValidationError
 
 from qa.api.app import create_app
 from qa.corpus.loader import document_id
+from qa.index import layout
 from qa.index.build import build_index
+from qa.index.store import VersionReader
 from qa.runtime import Runtime
 from qa.settings import Settings
 from tests.support.pdfbytes import pdf_with_pages
@@ -255,7 +256,7 @@ def test_a_broken_pdf_is_422(api, data):
     assert "PDF" in err["message"]
 
 
-# --- the embedding cache is only a cache ----------------------------------------------------
+# --- a damaged index file never blocks writes ----------------------------------------------
 
 
 def _garbage(path) -> None:
@@ -269,17 +270,16 @@ def _torn(path) -> None:
 
 
 @pytest.mark.parametrize("damage", [_garbage, _torn], ids=["garbage", "torn-header-page"])
-def test_a_corrupt_embedding_cache_is_set_aside_and_writes_go_on(api, damage):
-    cache = api.settings.index_dir / "embeddings.sqlite"
-    damage(cache)
+def test_a_damaged_segment_is_noticed_by_the_next_write_which_rebuilds(api, damage):
+    index = api.settings.index_dir
+    damaged = VersionReader(layout.current_folder(index)).manifest.segments[-1].id
+    damage(layout.segments_dir(index) / damaged / "store.sqlite")
 
     for name in ("otters.txt", "otters2.txt"):
         response = api.upload(name, OTTERS.replace(b"clams", b"clams " + name.encode()))
         assert response.status_code == 201, response.text
-    aside = list(api.settings.index_dir.glob("embeddings.sqlite.corrupt-*"))
-    assert len([p for p in aside if p.name.endswith(tuple("0123456789"))]) == 1
-    with sqlite3.connect(cache) as db:
-        assert db.execute("SELECT count(*) FROM vectors").fetchone()[0] > 0
+    current = VersionReader(layout.current_folder(index))
+    assert damaged not in {ref.id for ref in current.manifest.segments}
     answer = api.post("/ask", json={"question": "What do sea otters crack open?"}).json()
     assert answer["quotes"] and "stones" in answer["quotes"][0]["text"]
 

@@ -28,8 +28,8 @@ CHILD = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from qa.index import build as indexer, layout, store
-    from qa.index.embedder import SentenceTransformerEmbedder
+    from qa.index import build as indexer, layout, merge, segment, vectors
+    from qa.runtime import build_embedder
     from qa.settings import Settings
 
     corpus, index, point, marker = sys.argv[1:5]
@@ -38,15 +38,16 @@ CHILD = textwrap.dedent(
         Path(marker).write_text(point)
         time.sleep(120)
 
-    embedder = SentenceTransformerEmbedder()
+    settings = Settings(_env_file=None, corpus_dir=Path(corpus), index_dir=Path(index))
+    embedder = build_embedder(settings)  # the model and adapter the index was built with
     if point == "embedding":
         inner = embedder.embed
         embedder.embed = lambda texts, progress=False: park()
     elif point == "tmp-folder":
-        store.faiss.write_index = lambda *a: park()
+        vectors.faiss.write_index = lambda *a: park()
     elif point == "manifest":
-        fsync = store._fsync_tree
-        store._fsync_tree = lambda folder: (fsync(folder), park())
+        fsync = segment._fsync_tree
+        segment._fsync_tree = lambda folder: (fsync(folder), park())
     elif point == "pointer":
         replace = os.replace
         def parked_replace(src, dst):
@@ -54,8 +55,9 @@ CHILD = textwrap.dedent(
                 park()
             replace(src, dst)
         layout.os.replace = parked_replace
-    settings = Settings(_env_file=None, corpus_dir=Path(corpus), index_dir=Path(index))
-    indexer.build_index(settings, embedder)
+    elif point == "merge":
+        merge.write_segment = lambda *a, **k: park()
+    indexer.build_index(settings, embedder, optimize=point == "merge")
     """
 )
 
@@ -96,6 +98,34 @@ def test_killed_indexer_leaves_the_last_good_index_and_the_next_run_recovers(
     assert "Green tea" in cited_titles(service.ask("What is matcha?"))
 
 
+def test_a_merge_killed_half_way_leaves_the_previous_version_serving(tmp_path, embedder):
+    settings = corpus_settings(tmp_path)
+    build_index(settings, embedder)
+    (settings.corpus_dir / "tea.txt").write_text("Green tea\n\nMatcha is a powdered tea.\n")
+    (settings.corpus_dir / "volcano.txt").unlink()
+    good = build_index(settings, embedder)
+    assert good.segments == 2
+
+    _kill_build_at(settings, "merge", tmp_path)
+
+    assert layout.current_version(settings.index_dir) == good.version
+    service = Runtime.build(settings, embedder).service
+    assert "Green tea" in cited_titles(service.ask("What is matcha?"))
+    merged = build_index(settings, embedder, optimize=True)
+    assert merged.merged == 2 and merged.segments == 1 and merged.embedded == 0
+    assert not list(settings.index_dir.glob("tmp-*"))
+    service.live.refresh()
+    assert "Green tea" in cited_titles(service.ask("What is matcha?"))
+    assert "Mount Etna" not in cited_titles(service.ask("When did Mount Etna last erupt?"))
+
+
+def _new_segment(settings, version: str):
+    """The folder of the segment ``version`` added: its last one."""
+    manifest = layout.versions_dir(settings.index_dir) / version
+    last = VersionReader(manifest).manifest.segments[-1].id
+    return layout.segments_dir(settings.index_dir) / last
+
+
 def _flip_bytes(path, offset: int = -20) -> None:
     data = bytearray(path.read_bytes())
     data[offset] ^= 0xFF
@@ -113,17 +143,18 @@ def test_a_damaged_version_is_refused_and_the_last_good_one_keeps_serving(
     (settings.corpus_dir / "tea.txt").write_text("Green tea\n\nMatcha is a powdered tea.\n")
     bad = build_index(settings, embedder).version
     folder = layout.versions_dir(settings.index_dir) / bad
+    segment = _new_segment(settings, bad)
     if damage == "flip-faiss":
-        _flip_bytes(folder / "sentences.faiss")
+        _flip_bytes(segment / "sentences.faiss")
     elif damage == "flip-sqlite":
-        _flip_bytes(folder / "store.sqlite", offset=200)
+        _flip_bytes(segment / "store.sqlite", offset=200)
     elif damage == "truncate-sqlite":
-        data = (folder / "store.sqlite").read_bytes()
-        (folder / "store.sqlite").write_bytes(data[: len(data) // 2])
+        data = (segment / "store.sqlite").read_bytes()
+        (segment / "store.sqlite").write_bytes(data[: len(data) // 2])
     else:
         (folder / "manifest.json").write_text('{"version": "')
 
-    with pytest.raises(IndexCorrupt):
+    with pytest.raises(IndexCorrupt, match=segment.name if damage != "manifest" else "manifest"):
         VersionReader(folder)
     assert live.refresh() is False
     assert live.version == good and bad in live.problem
@@ -145,7 +176,7 @@ def test_readyz_says_why_when_no_version_is_loadable(tmp_path, embedder, serve_a
 
     (settings.corpus_dir / "tea.txt").write_text("Green tea\n\nMatcha is a powdered tea.\n")
     bad = build_index(settings, embedder).version
-    _flip_bytes(layout.versions_dir(settings.index_dir) / bad / "chunks.faiss")
+    _flip_bytes(_new_segment(settings, bad) / "chunks.faiss")
     runtime.live.refresh()
     still = httpx.get(url + "/readyz")
     assert still.status_code == 200 and still.json()["index_version"] == good
