@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.corpus.folder import SUPPORTED_SUFFIXES, is_url, iter_corpus_files, read_front_matter
+from qa.corpus.folder import SUPPORTED_SUFFIXES, corpus_entries, is_url, read_front_matter
 from qa.corpus.htmltext import html_to_text
 from qa.errors import DocumentTooLarge, InvalidDocument
 from qa.models import Document
@@ -52,6 +55,33 @@ class Scan:
     skipped: list[Skipped]
 
 
+class _HashMemo:
+    """Content hashes of files this process has read, by path, size and modification time,
+    so a process that builds again and again (a server taking uploads) reads only the files
+    that changed. Like git's index, a file modified within a second of being hashed is
+    never trusted to the memo: a write in the same clock tick could keep its time."""
+
+    RACY_NS = 1_000_000_000
+
+    def __init__(self) -> None:
+        self._memo: dict[str, tuple[int, int, int, str]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, path: str, stat: os.stat_result) -> str | None:
+        with self._lock:
+            found = self._memo.get(path)
+        if found and found[:2] == (stat.st_size, stat.st_mtime_ns):
+            return found[3] if stat.st_mtime_ns < found[2] - self.RACY_NS else None
+        return None
+
+    def put(self, path: str, stat: os.stat_result, digest: str) -> None:
+        with self._lock:
+            self._memo[path] = (stat.st_size, stat.st_mtime_ns, time.time_ns(), digest)
+
+
+_hashes = _HashMemo()
+
+
 def scan_corpus(
     corpus: Path, known: Mapping[str, str] | None = None, on_file: Callable[[], None] = _nothing
 ) -> Scan:
@@ -59,11 +89,18 @@ def scan_corpus(
     content hash); unreadable or empty files are reported, not fatal."""
     known = known or {}
     documents, unchanged, skipped = [], [], []
-    for path in iter_corpus_files(corpus):
-        rel = path.relative_to(corpus).as_posix()
+    for rel, entry in corpus_entries(corpus):
         try:
-            data = path.read_bytes()
-            if known.get(rel) == content_hash(data):
+            stat = entry.stat()
+            if rel in known and _hashes.get(entry.path, stat) == known[rel]:
+                unchanged.append(rel)
+                on_file()
+                continue
+            with open(entry.path, "rb") as fh:
+                data = fh.read()
+            digest = content_hash(data)
+            _hashes.put(entry.path, stat, digest)
+            if known.get(rel) == digest:
                 unchanged.append(rel)
             else:
                 documents.append(load_bytes(rel, data))

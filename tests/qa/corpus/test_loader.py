@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from qa.corpus.folder import iter_corpus_files
-from qa.corpus.loader import document_id, load_bytes, load_corpus
+from qa.corpus.loader import document_id, load_bytes, load_corpus, scan_corpus
 from qa.errors import CorpusNotFound, InvalidDocument
 from tests.support.pdfbytes import pdf_with_pages
 
@@ -187,3 +189,17 @@ def test_missing_corpus_folder_is_named(tmp_path):
     missing = tmp_path / "nowhere"
     with pytest.raises(CorpusNotFound, match="nowhere"):
         list(iter_corpus_files(missing))
+
+
+def test_a_rescan_sees_every_change_even_one_that_keeps_size_and_time(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("Note\n\nThe code is 1234.\n")
+    first = scan_corpus(tmp_path)
+    known = {"note.txt": first.documents[0].content_hash}
+    assert scan_corpus(tmp_path, known).unchanged == ["note.txt"]
+
+    stat = path.stat()
+    path.write_text("Note\n\nThe code is 9876.\n")  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time
+    again = scan_corpus(tmp_path, known)
+    assert again.unchanged == [] and "9876" in again.documents[0].text

@@ -1,0 +1,68 @@
+"""Vector storage against answer quality: the same WikiQA (and XQuAD) dev index with
+float32 codes, then re-encoded as float16 by a merge (nothing embedded again), in one run.
+
+Prints acc@1, quote@1, the in-process answer time and the vector memory for each, so a
+storage can be chosen only where it keeps acc@1 within 0.005.
+
+    .venv/bin/python -m bench.storage [--tsv bench/data/wikiqa-dev.tsv] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from qa.evaluation.datasets import load_squad, load_wikiqa
+from qa.evaluation.metrics import evaluate
+from qa.index.build import build_index
+from qa.runtime import Runtime, build_embedder
+from qa.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+XQUAD = ROOT / "bench" / "data" / "xquad-en-dev.json"
+
+
+def compare(name: str, questions, corpus: Path, index: Path) -> list[str]:
+    settings = Settings(_env_file=None, corpus_dir=corpus, index_dir=index, vector_storage="fp32")
+    embedder = build_embedder(settings)
+    report = build_index(settings, embedder, full=True)
+    rows = []
+    for codes in ("fp32", "fp16"):
+        settings = settings.model_copy(update={"vector_storage": codes})
+        if codes != "fp32":
+            build_index(settings, embedder, optimize=True, full=False)
+        runtime = Runtime.build(settings, embedder)
+        reader = runtime.live.current()
+        result = evaluate(runtime.service, questions)
+        summary = result.summary()
+        ms = statistics.median(r.answer_ms for r in result.results)
+        rows.append(f"| {name} | {codes} | {summary['acc@1']:.4f} | {summary['quote@1']:.4f} | "
+                    f"{ms:.1f} | {reader.vector_bytes / 2**20:.1f} |")  # fmt: skip
+        print(rows[-1], flush=True)
+    print(f"({name}: {report.documents} documents, {report.sentences} sentences)")
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tsv", type=Path, default=ROOT / "bench" / "data" / "wikiqa-dev.tsv")
+    parser.add_argument("--workdir", type=Path)
+    args = parser.parse_args()
+    print("| set | codes | acc@1 | quote@1 | median answer ms | searched vectors MB |")
+    print("|---|---|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory(prefix="storage-") as tmp:
+        work = args.workdir or Path(tmp)
+        wikiqa = load_wikiqa(args.tsv, work / "wikiqa" / "corpus")
+        compare("WikiQA dev", wikiqa, work / "wikiqa" / "corpus", work / "wikiqa" / "index")
+        xquad = load_squad(XQUAD, work / "xquad" / "corpus")
+        compare("XQuAD dev", xquad, work / "xquad" / "corpus", work / "xquad" / "index")
+    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
