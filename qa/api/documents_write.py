@@ -7,6 +7,7 @@ answers 409 with the id that holds it, and replacing is PUT on that id.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 
@@ -158,15 +159,7 @@ async def add_document(request: Request):
     already in the corpus gets 409 with that document's id: PUT /documents/{id} replaces.
     """
     writer = _writer(request)
-    try:
-        got = await _read(request)
-    except _Unsupported as exc:
-        return _unsupported(str(exc))
-    if isinstance(got, TextDocumentIn):
-        result = await _timed(request, writer.add_text, got.title, got.text, got.source_url)
-    else:
-        result = await _timed(request, writer.add_file, *got)
-    return _out(result)
+    return await _write(request, writer.add_text, writer.add_file)
 
 
 @router.put(
@@ -178,16 +171,23 @@ async def replace_document(document_id: str, request: Request):
     """Replace a document's content, keeping its id and file: a file of the same type, or
     JSON {title, text, source_url?} for a Markdown document. Answerable when it returns."""
     writer = _writer(request)
+    return await _write(
+        request,
+        functools.partial(writer.replace_text, document_id),
+        functools.partial(writer.replace_file, document_id),
+    )
+
+
+async def _write(request: Request, text_write, file_write):
+    """Read the body (JSON or a file) and hand it to the matching write."""
     try:
         got = await _read(request)
     except _Unsupported as exc:
         return _unsupported(str(exc))
     if isinstance(got, TextDocumentIn):
-        result = await _timed(
-            request, writer.replace_text, document_id, got.title, got.text, got.source_url
-        )
+        result = await _timed(request, text_write, got.title, got.text, got.source_url)
     else:
-        result = await _timed(request, writer.replace_file, document_id, *got)
+        result = await _timed(request, file_write, *got)
     return _out(result)
 
 

@@ -145,18 +145,20 @@ class VersionReader:
         return sum(p.segment.vector_bytes for p in self.parts)
 
     def sentence_rows(self, document_id: str) -> list[int]:
-        part = self._home.get(document_id)
-        if part is None:
-            return []
-        rows = part.segment.rows[document_id]
-        return list(range(part.sentence0 + rows.s_from, part.sentence0 + rows.s_to))
+        return self._rows(document_id, chunks=False)
 
     def chunk_rows(self, document_id: str) -> list[int]:
+        return self._rows(document_id, chunks=True)
+
+    def _rows(self, document_id: str, chunks: bool) -> list[int]:
+        """A live document's rows (none for a deleted or unknown one), in order."""
         part = self._home.get(document_id)
         if part is None:
             return []
         rows = part.segment.rows[document_id]
-        return list(range(part.chunk0 + rows.c_from, part.chunk0 + rows.c_to))
+        if chunks:
+            return list(range(part.chunk0 + rows.c_from, part.chunk0 + rows.c_to))
+        return list(range(part.sentence0 + rows.s_from, part.sentence0 + rows.s_to))
 
     def home(self, document_id: str) -> str:
         """The id of the segment holding a live document."""

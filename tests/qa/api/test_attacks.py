@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import socket
 import zlib
-from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import httpx
@@ -22,52 +21,17 @@ from qa.index import layout
 from qa.index.build import build_index
 from qa.index.store import VersionReader
 from qa.runtime import Runtime
-from qa.settings import Settings
+from tests.support.api import OTTERS, Api, live_api
 from tests.support.pdfbytes import pdf_with_pages
 from tests.support.settings import corpus_settings
 
 KEY = {"X-API-Key": "write-secret"}
 JSON = {"Content-Type": "application/json"}
-OTTERS = b"Sea otters\n\nSea otters use stones as tools to crack open clams.\n"
-
-
-@dataclass
-class Api:
-    url: str
-    settings: Settings
-    app: object
-
-    def post(self, path: str, **kw) -> httpx.Response:
-        kw["headers"] = {**KEY, **kw.get("headers", {})}
-        return httpx.post(self.url + path, timeout=120, **kw)
-
-    def put(self, path: str, **kw) -> httpx.Response:
-        kw["headers"] = {**KEY, **kw.get("headers", {})}
-        return httpx.put(self.url + path, timeout=120, **kw)
-
-    def upload(self, name: str, data: bytes, kind: str = "text/plain") -> httpx.Response:
-        return self.post("/documents", files={"file": (name, data, kind)})
-
-    def raw_upload(self, disposition: bytes, data: bytes = OTTERS) -> httpx.Response:
-        """Multipart written by hand, so the header reaches the server byte for byte."""
-        body = (
-            b"--b0undary\r\nContent-Disposition: form-data; name=\"file\"" + disposition
-            + b"\r\nContent-Type: text/plain\r\n\r\n" + data + b"\r\n--b0undary--\r\n"
-        )  # fmt: skip
-        headers = {"Content-Type": "multipart/form-data; boundary=b0undary"}
-        return self.post("/documents", content=body, headers=headers)
-
-    def files(self) -> set[str]:
-        corpus = self.settings.corpus_dir
-        return {p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_file()}
 
 
 @pytest.fixture
 def api(tmp_path, embedder, serve_app) -> Api:
-    settings = corpus_settings(tmp_path, api_key="write-secret", max_upload_bytes=1_000_000)
-    build_index(settings, embedder)
-    app = create_app(Runtime.build(settings, embedder), plugins=False)
-    return Api(serve_app(app), settings, app)
+    return live_api(tmp_path, embedder, serve_app, max_upload_bytes=1_000_000)
 
 
 def error(response: httpx.Response, status: int, code: str) -> dict:

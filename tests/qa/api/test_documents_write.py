@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -14,7 +13,7 @@ from qa.corpus.loader import document_id
 from qa.index import layout
 from qa.index.build import build_index
 from qa.runtime import Runtime
-from qa.settings import Settings
+from tests.support.api import Api, live_api
 from tests.support.settings import corpus_settings
 
 KEY = {"X-API-Key": "write-secret"}
@@ -24,35 +23,9 @@ OTTERS = (
 )
 
 
-@dataclass
-class Api:
-    url: str
-    settings: Settings
-    app: object
-
-    def post(self, path: str, **kw) -> httpx.Response:
-        kw.setdefault("headers", KEY)
-        return httpx.post(self.url + path, timeout=60, **kw)
-
-    def upload(self, name: str, data: bytes, **kw) -> httpx.Response:
-        return self.post("/documents", files={"file": (name, data, "text/plain")}, **kw)
-
-    def ask(self, question: str) -> dict:
-        response = httpx.post(self.url + "/ask", json={"question": question}, timeout=60)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    def corpus_files(self) -> set[str]:
-        corpus = self.settings.corpus_dir
-        return {p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if p.is_file()}
-
-
 @pytest.fixture
 def api(tmp_path, embedder, serve_app) -> Api:
-    settings = corpus_settings(tmp_path, api_key="write-secret", max_upload_bytes=4096)
-    build_index(settings, embedder)
-    app = create_app(Runtime.build(settings, embedder), plugins=False)
-    return Api(serve_app(app), settings, app)
+    return live_api(tmp_path, embedder, serve_app, max_upload_bytes=4096)
 
 
 def _cited(answer: dict) -> set[str]:
@@ -113,7 +86,7 @@ def test_deleted_document_is_never_quoted_again(api):
 
     assert response.status_code == 200, response.text
     assert response.json()["action"] == "deleted" and response.json()["path"] == "otters.txt"
-    assert "otters.txt" not in api.corpus_files()
+    assert "otters.txt" not in api.files()
     answer = api.ask(question)
     assert answer["index_version"] == response.json()["index_version"]
     assert doc_id not in _cited(answer)
@@ -125,10 +98,10 @@ def test_deleted_document_is_never_quoted_again(api):
 
 
 def test_writes_need_the_write_key(api, tmp_path, embedder, serve_app):
-    assert api.upload("a.txt", OTTERS, headers={}).status_code == 401
+    assert api.upload("a.txt", OTTERS, key=None).status_code == 401
     assert api.upload("a.txt", OTTERS, headers={"X-API-Key": "nope"}).status_code == 401
     assert httpx.delete(f"{api.url}/documents/{document_id('falcons.txt')}").status_code == 401
-    assert "a.txt" not in api.corpus_files()
+    assert "a.txt" not in api.files()
 
     keyless = corpus_settings(tmp_path / "keyless")
     build_index(keyless, embedder)
@@ -164,13 +137,13 @@ def _raw_upload(api: Api, filename: bytes, data: bytes = OTTERS) -> httpx.Respon
     ],
 )
 def test_hostile_file_names_are_refused_and_nothing_is_written(api, filename, reason):
-    before = api.corpus_files()
+    before = api.files()
 
     response = _raw_upload(api, filename)
 
     assert response.status_code == 422, response.text
     assert reason in response.json()["error"]["message"]
-    assert api.corpus_files() == before
+    assert api.files() == before
     assert not list(api.settings.corpus_dir.parent.glob("*.txt"))
     assert not Path("/etc/passwd.txt").exists()
 
@@ -203,7 +176,7 @@ def test_other_content_types_and_oversized_bodies_are_refused(api):
 
     big = api.upload("big.txt", b"Big\n\n" + b"word " * 2000)
     assert big.status_code == 413 and big.json()["error"]["code"] == "too_large"
-    assert "big.txt" not in api.corpus_files()
+    assert "big.txt" not in api.files()
 
 
 def test_busy_writer_lock_gives_409_and_leaves_the_corpus_alone(api):
@@ -211,7 +184,7 @@ def test_busy_writer_lock_gives_409_and_leaves_the_corpus_alone(api):
     with layout.writer_lock(api.settings.index_dir):
         response = api.upload("otters.txt", OTTERS)
     assert response.status_code == 409 and response.json()["error"]["code"] == "index_busy"
-    assert "otters.txt" not in api.corpus_files()
+    assert "otters.txt" not in api.files()
     assert api.upload("otters.txt", OTTERS).status_code == 201
 
 
@@ -233,5 +206,5 @@ def test_concurrent_uploads_each_succeed_or_get_409_never_half_done(api):
     assert set(results.values()) <= {201, 409} and 201 in results.values()
     listed = {d["id"] for d in httpx.get(api.url + "/documents").json()["documents"]}
     for name, status in results.items():
-        assert (name in api.corpus_files()) == (status == 201)
+        assert (name in api.files()) == (status == 201)
         assert (document_id(name) in listed) == (status == 201)
