@@ -5,7 +5,8 @@ few. When a version would list more than ``max_segments``, its smallest segments
 merged into one, leaving ``max_segments // 2``: the large segments stay as they are, so a
 merge costs about the size of recent changes, not of the corpus. A segment with half its
 documents deleted is rewritten without them. ``qa index --optimize`` merges everything
-into one segment. A merge copies vectors; nothing is embedded again.
+into one segment, re-encoding vectors stored with another ``QA_VECTOR_STORAGE``. A merge
+copies vectors; nothing is embedded again.
 """
 
 from __future__ import annotations
@@ -22,11 +23,16 @@ from qa.index.vectors import Storage
 from qa.index.views import CHUNKS
 
 
-def plan(index_dir: Path, refs: list[SegmentRef], max_segments: int, force: bool) -> list[int]:
-    """Positions in ``refs`` of the segments to merge into one (empty: merge nothing)."""
+def plan(
+    index_dir: Path, refs: list[SegmentRef], max_segments: int, force: bool, codes: str
+) -> list[int]:
+    """Positions in ``refs`` of the segments to merge into one (empty: merge nothing).
+    ``force`` merges everything, and rewrites a lone segment stored with other ``codes``."""
+    segments = [manifests.read_segment(layout.segments_dir(index_dir) / r.id) for r in refs]
     if force:
-        return list(range(len(refs))) if len(refs) > 1 or any(r.deleted for r in refs) else []
-    counts = [manifests.read_segment(layout.segments_dir(index_dir) / r.id).counts for r in refs]
+        stale = any(r.deleted for r in refs) or any(s.codes != codes for s in segments)
+        return list(range(len(refs))) if len(refs) > 1 or stale else []
+    counts = [s.counts for s in segments]
     picked = {
         i for i, (ref, c) in enumerate(zip(refs, counts)) if 2 * len(ref.deleted) >= c.documents > 0
     }
@@ -46,7 +52,7 @@ def merge(
     force: bool = False,
 ) -> tuple[list[SegmentRef], int]:
     """The segment list after merging what ``plan`` picks; and how many segments were merged."""
-    picked = plan(index_dir, refs, max_segments, force)
+    picked = plan(index_dir, refs, max_segments, force, storage.codes)
     if not picked:
         return refs, 0
     sources = [refs[i] for i in picked]

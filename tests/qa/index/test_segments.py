@@ -155,3 +155,19 @@ def test_a_corpus_that_outgrows_the_memory_allowed_fails_naming_the_setting(tmp_
             mp.setenv(key, value)
         assert cli.main(argv) == 6
     assert "QA_MAX_VECTOR_MEMORY_MB" in capsys.readouterr().err
+
+
+def test_optimize_re_encodes_vectors_after_the_storage_setting_changes(tmp_path):
+    settings = corpus_settings(tmp_path, vector_storage="fp32")
+    fake = FakeEmbedder()
+    build_index(settings, fake)
+    exact = _reader(settings)
+    assert exact.parts[0].segment.manifest.codes == "fp32"
+    halved = settings.model_copy(update={"vector_storage": "fp16"})
+    report = build_index(halved, fake, optimize=True)
+    assert report.merged == 1 and report.embedded == 0
+    reader = _reader(halved)
+    assert reader.parts[0].segment.manifest.codes == "fp16"
+    assert reader.vector_bytes < exact.vector_bytes
+    rows = list(range(len(reader.sentences)))
+    assert np.allclose(reader.vectors(SENTENCES, rows), exact.vectors(SENTENCES, rows), atol=1e-3)
