@@ -18,7 +18,9 @@ from pathlib import Path
 
 from qa.evaluation.datasets import load_squad, load_wikiqa
 from qa.evaluation.metrics import evaluate
+from qa.index import layout
 from qa.index.build import build_index
+from qa.index.store import VersionReader
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 
@@ -26,15 +28,25 @@ ROOT = Path(__file__).resolve().parents[1]
 XQUAD = ROOT / "bench" / "data" / "xquad-en-dev.json"
 
 
+def _exact(index: Path) -> bool:
+    """True when ``index`` (from an earlier run in the same workdir) holds float32 codes only,
+    so its vectors need not be embedded again."""
+    folder = layout.current_folder(index)
+    if folder is None:
+        return False
+    reader = VersionReader(folder)
+    return bool(reader.parts) and all(p.segment.manifest.codes == "fp32" for p in reader.parts)
+
+
 def compare(name: str, questions, corpus: Path, index: Path) -> list[str]:
     settings = Settings(_env_file=None, corpus_dir=corpus, index_dir=index, vector_storage="fp32")
     embedder = build_embedder(settings)
-    report = build_index(settings, embedder, full=True)
+    report = build_index(settings, embedder, full=not _exact(index))
     rows = []
     for codes in ("fp32", "fp16"):
         settings = settings.model_copy(update={"vector_storage": codes})
         if codes != "fp32":
-            build_index(settings, embedder, optimize=True, full=False)
+            build_index(settings, embedder, optimize=True)  # re-encodes, embeds nothing
         runtime = Runtime.build(settings, embedder)
         reader = runtime.live.current()
         result = evaluate(runtime.service, questions)
@@ -43,7 +55,7 @@ def compare(name: str, questions, corpus: Path, index: Path) -> list[str]:
         rows.append(f"| {name} | {codes} | {summary['acc@1']:.4f} | {summary['quote@1']:.4f} | "
                     f"{ms:.1f} | {reader.vector_bytes / 2**20:.1f} |")  # fmt: skip
         print(rows[-1], flush=True)
-    print(f"({name}: {report.documents} documents, {report.sentences} sentences)")
+    print(f"({name}: {report.documents} documents, {report.sentences} sentences)", flush=True)
     return rows
 
 
