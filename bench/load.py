@@ -77,7 +77,7 @@ def documents(size: int, count: int) -> list[str]:
 class Server:
     """`qa serve` in a child process on a free loopback port; stopped by its own pid."""
 
-    def __init__(self, code: Path, root: Path, env: dict[str, str]) -> None:
+    def __init__(self, code: Path, root: Path, env: dict[str, str], name: str = "server") -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -86,7 +86,7 @@ class Server:
                 "--index", str(root / "index"), "--corpus", str(root / "corpus")]  # fmt: skip
         script = f"import sys; sys.path.insert(0, {str(code)!r}); from qa.cli import main; " \
                  f"sys.exit(main({args!r}))"  # fmt: skip
-        self.log = (root / "server.log").open("w")
+        self.log = (root / f"{name}.log").open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-c", script], env=env, cwd=root, stdout=self.log, stderr=self.log
         )
@@ -98,7 +98,7 @@ class Server:
             except httpx.TransportError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"server did not start; see {root / 'server.log'}")
+                raise SystemExit(f"server did not start; see {root / name}.log")
             time.sleep(0.2)
         with httpx.Client(base_url=self.url, timeout=60) as client:  # warm: model, caches
             for question in QUESTIONS * 3:
