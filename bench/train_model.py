@@ -59,7 +59,8 @@ class LoRALinear(nn.Module):
 
 
 def view_text(title: str, sentences: list[str], i: int, view: int) -> str:
-    """The answer sentence as one of the index's four sentence views shows it."""
+    """The answer sentence as one of the sentence views shows it (view 3, the sentence
+    followed by the next, was indexed when the bundled adapter was trained; it no longer is)."""
     text = sentences[i]
     if view == 1:
         return f"{title}. {text}"
