@@ -59,8 +59,7 @@ class LoRALinear(nn.Module):
 
 
 def view_text(title: str, sentences: list[str], i: int, view: int) -> str:
-    """The answer sentence as one of the sentence views shows it (view 3, the sentence
-    followed by the next, was indexed when the bundled adapter was trained; it no longer is)."""
+    """The answer sentence as one of the index's four sentence views shows it."""
     text = sentences[i]
     if view == 1:
         return f"{title}. {text}"

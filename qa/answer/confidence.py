@@ -19,14 +19,14 @@ from qa.answer.ranker import ScoredSentence
 
 # Fitted by `.venv/bin/python -m bench.fit_weights` (see its output "CONFIDENCE = ...").
 COEFFICIENTS = {
-    "score": 0.944,  # the ranker's score of the best sentence
-    "dense": 0.519,  # cosine(question, best sentence alone)
-    "titled": -8.151,  # cosine(question, "title. best sentence")
-    "lexical": -1.491,  # share of the question's idf mass in the best sentence
-    "coverage": -0.455,  # share of the question's idf mass whose words occur in the corpus
-    "margin": 0.807,  # best score minus the second best
+    "score": 0.817,  # the ranker's score of the best sentence
+    "dense": 0.792,  # cosine(question, best sentence alone)
+    "titled": -7.913,  # cosine(question, "title. best sentence")
+    "lexical": -0.863,  # share of the question's idf mass in the best sentence
+    "coverage": -0.364,  # share of the question's idf mass whose words occur in the corpus
+    "margin": 0.757,  # best score minus the second best
 }
-INTERCEPT = -6.837
+INTERCEPT = -6.307
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,8 @@
 """The registry of what is embedded: chunks, and each sentence several ways ("views").
 
 Answer sentences often say "it" or "she" where the question names the thing, so a
-sentence is embedded alone, after its document title, and after the title and the
-sentence before it. (A fourth view, the sentence followed by the next one, cost 23% of
-the texts embedded for a cross-validated acc@1 of +0.000 on WikiQA dev and +0.006 on
-XQuAD dev: bench/views.py. It was dropped.) The build embeds every view, the store
+sentence is embedded alone, after its document title, after the title and the sentence
+before it, and followed by the sentence after it. The build embeds every view, the store
 keeps one vector file per view, the ranker turns each view's cosine into the feature
 named here, and bench/fit_weights.py fits a weight for each: adding a view is one entry
 below (its weight is 0 until fitted into ``qa.answer.ranker.WEIGHTS``).
@@ -33,6 +31,10 @@ def _previous(texts: list[str]) -> list[str]:
     return [""] + texts[:-1]
 
 
+def _following(texts: list[str]) -> list[str]:
+    return texts[1:] + [""]
+
+
 SENTENCE_VIEWS: tuple[SentenceView, ...] = (
     SentenceView("sentences", "dense", lambda title, texts: list(texts)),
     SentenceView("titled", "titled", lambda title, texts: [f"{title}. {t}" for t in texts]),
@@ -40,6 +42,11 @@ SENTENCE_VIEWS: tuple[SentenceView, ...] = (
         "contexts",
         "context",
         lambda title, texts: [f"{title}. {p} {t}".strip() for p, t in zip(_previous(texts), texts)],
+    ),
+    SentenceView(
+        "withnext",
+        "withnext",
+        lambda title, texts: [f"{t} {n}".strip() for t, n in zip(texts, _following(texts))],
     ),
 )
 SENTENCES = SENTENCE_VIEWS[0].name  # the sentence alone: nearest-sentence search
