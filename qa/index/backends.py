@@ -160,6 +160,8 @@ class OpenVINOBackend:
         ov = _import_openvino()
         from transformers import AutoTokenizer
 
+        limit_torch_threads(threads)  # torch is loaded (transformers) and may convert
+
         # fp32 unless asked: OpenVINO's own default on this kind of CPU is bf16.
         config = {"INFERENCE_PRECISION_HINT": precision, "PERFORMANCE_HINT": "LATENCY"}
         if threads > 0:

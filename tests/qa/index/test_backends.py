@@ -36,6 +36,16 @@ def model_cache(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def torch_embedder():
+    """The reference, named here: the session's ``embedder`` runs the default backend."""
+    model = SentenceTransformerEmbedder(
+        adapter=resolve_adapter(BUNDLED_ADAPTER, DEFAULT_MODEL), threads=1, backend="torch"
+    )
+    model.warm()
+    return model
+
+
+@pytest.fixture(scope="module")
 def openvino_embedder(model_cache):
     model = SentenceTransformerEmbedder(
         adapter=resolve_adapter(BUNDLED_ADAPTER, DEFAULT_MODEL),
@@ -47,16 +57,21 @@ def openvino_embedder(model_cache):
     return model
 
 
-def test_openvino_gives_torchs_vectors_so_the_index_keeps_its_name(embedder, openvino_embedder):
-    torch_vectors = embedder.embed(TEXTS)
+def test_openvino_gives_torchs_vectors_so_the_index_keeps_its_name(
+    torch_embedder, openvino_embedder
+):
+    torch_vectors = torch_embedder.embed(TEXTS)
     openvino_vectors = openvino_embedder.embed(TEXTS)
 
-    assert openvino_embedder.name == embedder.name  # switching backend does not rebuild
-    assert openvino_embedder.dimensions == embedder.dimensions == 384
+    assert openvino_embedder.name == torch_embedder.name  # switching backend does not rebuild
+    assert openvino_embedder.dimensions == torch_embedder.dimensions == 384
     assert np.abs(openvino_vectors - torch_vectors).max() < 1e-5
     assert np.allclose(np.linalg.norm(openvino_vectors, axis=1), 1.0, atol=1e-5)
     for text in TEXTS[:2]:  # the question path too
-        assert np.abs(openvino_embedder.embed_query(text) - embedder.embed_query(text)).max() < 1e-5
+        assert (
+            np.abs(openvino_embedder.embed_query(text) - torch_embedder.embed_query(text)).max()
+            < 1e-5
+        )
 
 
 def test_openvino_keeps_to_the_configured_threads(openvino_embedder):
@@ -92,7 +107,7 @@ def test_a_damaged_saved_model_is_converted_again(openvino_embedder, model_cache
     assert (folder / "model.bin").stat().st_size > 1_000_000
 
 
-def test_bf16_is_named_apart_because_its_vectors_differ(embedder, model_cache):
+def test_bf16_is_named_apart_because_its_vectors_differ(torch_embedder, model_cache):
     bf16 = SentenceTransformerEmbedder(
         adapter=resolve_adapter(BUNDLED_ADAPTER, DEFAULT_MODEL),
         threads=1,
@@ -101,17 +116,17 @@ def test_bf16_is_named_apart_because_its_vectors_differ(embedder, model_cache):
     )
     vectors = bf16.embed(TEXTS)
 
-    assert bf16.name == embedder.name + "+bf16"
+    assert bf16.name == torch_embedder.name + "+bf16"
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
-    cosines = np.sum(vectors * embedder.embed(TEXTS), axis=1)
+    cosines = np.sum(vectors * torch_embedder.embed(TEXTS), axis=1)
     assert np.all(cosines > 0.995)  # close, though not to float rounding on a bf16 CPU
 
 
 def test_an_index_built_on_torch_is_kept_when_switching_to_openvino(
-    tmp_path, embedder, openvino_embedder
+    tmp_path, torch_embedder, openvino_embedder
 ):
     settings = corpus_settings(tmp_path)
-    build_index(settings, embedder)
+    build_index(settings, torch_embedder)
 
     report = build_index(settings, openvino_embedder)
 
@@ -154,6 +169,7 @@ def test_length_sorted_batches_come_back_in_the_callers_order():
 
 
 def test_a_sorted_build_gives_each_text_its_own_vector(embedder):
+    """Whichever backend is the default (the session's model)."""
     texts = [TEXTS[4], "short", TEXTS[0], "a somewhat longer sentence about coca", ""]
 
     together = embedder.embed(texts)
