@@ -13,8 +13,9 @@ DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 # A low-rank adapter fine-tuned for question -> answer-sentence matching (bench/train_model.py),
 # shipped inside the package; it applies to the bundled model only.
 BUNDLED_ADAPTER = "bundled:squad-lora"
-# Measured fastest with unchanged vectors on these machines: see README, Measured.
-DEFAULT_BACKEND = "torch"
+# Measured fastest with unchanged vectors and answers on these machines (bench/embed_speed.py,
+# bench/wikiqa.py; README, Measured): OpenVINO in fp32.
+DEFAULT_BACKEND = "openvino"
 
 
 class Settings(BaseSettings):

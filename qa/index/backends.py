@@ -8,7 +8,9 @@ name and the OpenVINO version, so a restart compiles the saved model instead of
 converting again. It tokenizes with the model's own tokenizer (saved beside the converted
 model) and the converted graph is the sentence-transformers pipeline itself (transformer,
 mean pooling over the attention mask, normalize), traced, so the two agree to float
-rounding in fp32 (tests/qa/index/test_backends.py compares them).
+rounding in fp32 (tests/qa/index/test_backends.py compares them). Each conversion is
+checked against torch on a padded batch before it is saved; a model that does not convert,
+or converts to something else, is run on torch instead, with a warning.
 
 OpenVINO picks bf16 by default on CPUs with AMX or AVX-512 BF16; ``openvino`` asks for fp32
 explicitly, ``openvino-bf16`` opts into bf16 (faster, but its vectors differ in the third
@@ -41,6 +43,10 @@ logger = logging.getLogger(__name__)
 BACKENDS = ("torch", "openvino", "openvino-bf16")
 _CONVERTED_FORMAT = "qa-openvino-1"  # bump when what is saved changes
 _converting = threading.Lock()  # the two copies of one process convert once, not twice
+
+
+class NotConvertible(ModelUnavailable):
+    """The model did not convert to OpenVINO, or converted to something torch disagrees with."""
 
 
 class Backend(Protocol):
@@ -84,7 +90,11 @@ def load_backend(
         return TorchBackend(load_sentence_transformer(model, adapter, threads))
     if backend in ("openvino", "openvino-bf16"):
         precision = "bf16" if backend == "openvino-bf16" else "f32"
-        return OpenVINOBackend.load(model, adapter, threads, name, cache_dir, precision)
+        try:
+            return OpenVINOBackend.load(model, adapter, threads, name, cache_dir, precision)
+        except NotConvertible as exc:  # a model the tracer gets wrong: torch is still right
+            logger.warning("%s; embedding with torch instead (QA_BACKEND=torch)", exc)
+            return TorchBackend(load_sentence_transformer(model, adapter, threads))
     raise ModelUnavailable(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
 
 
@@ -130,8 +140,8 @@ def _import_openvino():
         import openvino
     except ImportError as exc:
         raise ModelUnavailable(
-            "QA_BACKEND=openvino needs the openvino package: pip install 'qa-bot[openvino]' "
-            "(or set QA_BACKEND=torch)"
+            "QA_BACKEND=openvino needs the openvino package, a dependency of qa-bot: "
+            "reinstall qa-bot or pip install openvino (or set QA_BACKEND=torch)"
         ) from exc
     return openvino
 
@@ -247,14 +257,18 @@ def _convert(ov, model: str, adapter: Path | None, threads: int, name: str, out:
         padding=True,
         return_tensors="pt",
     )
-    with torch.no_grad(), warnings.catch_warnings():
-        # The tracer warns of Python booleans taken from shapes (mask length == sequence
-        # length, a mask is given); they hold for every batch this backend is given.
-        warnings.simplefilter("ignore", torch.jit.TracerWarning)
-        converted = ov.convert_model(
-            Pipeline(),
-            example_input={k: example[k] for k in ("input_ids", "attention_mask")},
-        )
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            # The tracer warns of Python booleans taken from shapes (mask length == sequence
+            # length, a mask is given); they hold for every batch this backend is given.
+            warnings.simplefilter("ignore", torch.jit.TracerWarning)
+            converted = ov.convert_model(
+                Pipeline(),
+                example_input={k: example[k] for k in ("input_ids", "attention_mask")},
+            )
+    except Exception as exc:  # the tracer and the converter raise many kinds of error
+        raise NotConvertible(f"{name} does not convert to OpenVINO: {exc}") from exc
+    _check(ov, converted, st, name)
     out.mkdir(parents=True)
     ov.save_model(converted, str(out / "model.xml"), compress_to_fp16=False)  # keep fp32
     st.tokenizer.save_pretrained(str(out))
@@ -265,3 +279,27 @@ def _convert(ov, model: str, adapter: Path | None, threads: int, name: str, out:
         "dimensions": int(TorchBackend(st).dimensions),
     }
     (out / "meta.json").write_text(json.dumps(meta, indent=2))
+
+
+_PROBES = [
+    "Who wrote it?",
+    "",
+    "A longer sentence, with punctuation and a number (1,234), so the batch needs padding.",
+    "naïve café — 東京 " * 120,  # past the model's maximum length: truncated
+]
+
+
+def _check(ov, converted, st, name: str) -> None:
+    """Refuse a converted model whose fp32 vectors stray from torch's on a padded batch
+    (a model whose forward branches on its data would be traced wrong, silently)."""
+    compiled = ov.Core().compile_model(converted, "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
+    features = st.tokenizer(
+        _PROBES, padding=True, truncation="longest_first", max_length=st.max_seq_length,
+        return_tensors="np",
+    )  # fmt: skip
+    ports = {port.get_any_name() for port in compiled.inputs}
+    got = np.array(compiled({k: v for k, v in features.items() if k in ports})[0])
+    want = st.encode(_PROBES, normalize_embeddings=True, convert_to_numpy=True)
+    diff = float(np.abs(got - want).max()) if got.shape == want.shape else float("inf")
+    if not diff < 1e-4:
+        raise NotConvertible(f"{name} converted to OpenVINO differs from torch by {diff:.1e}")
