@@ -9,7 +9,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.corpus.folder import SUPPORTED_SUFFIXES, corpus_entries, is_url, read_front_matter
@@ -53,6 +53,7 @@ class Scan:
     documents: list[Document]
     unchanged: list[str]  # relative paths
     skipped: list[Skipped]
+    changed: list[str] = field(default_factory=list)  # relative paths of new or changed files
 
 
 class _HashMemo:
@@ -83,12 +84,16 @@ _hashes = _HashMemo()
 
 
 def scan_corpus(
-    corpus: Path, known: Mapping[str, str] | None = None, on_file: Callable[[], None] = _nothing
+    corpus: Path,
+    known: Mapping[str, str] | None = None,
+    on_file: Callable[[], None] = _nothing,
+    parse: bool = True,
 ) -> Scan:
     """Parse every supported file whose bytes differ from ``known`` (relative path ->
-    content hash); unreadable or empty files are reported, not fatal."""
+    content hash); unreadable or empty files are reported, not fatal. ``parse=False`` only
+    lists the new or changed files, for a build that parses them elsewhere (``load_file``)."""
     known = known or {}
-    documents, unchanged, skipped = [], [], []
+    documents, unchanged, skipped, changed = [], [], [], []
     for rel, entry in corpus_entries(corpus):
         try:
             stat = entry.stat()
@@ -103,12 +108,26 @@ def scan_corpus(
             if known.get(rel) == digest:
                 unchanged.append(rel)
             else:
-                documents.append(load_bytes(rel, data))
+                changed.append(rel)
+                if parse:
+                    documents.append(load_bytes(rel, data))
         except Exception as exc:  # one bad file never aborts the build
-            logger.warning("skipped %s: %s", rel, exc)
-            skipped.append(Skipped(rel, str(exc) or type(exc).__name__))
+            skipped.append(_skipped(rel, exc))
         on_file()
-    return Scan(documents, unchanged, skipped)
+    return Scan(documents, unchanged, skipped, changed)
+
+
+def load_file(corpus: Path, relative_path: str) -> Document | Skipped:
+    """One corpus file parsed, or the reason it cannot be (never raises for a bad file)."""
+    try:
+        return load_bytes(relative_path, (corpus / relative_path).read_bytes())
+    except Exception as exc:
+        return _skipped(relative_path, exc)
+
+
+def _skipped(relative_path: str, exc: Exception) -> Skipped:
+    logger.warning("skipped %s: %s", relative_path, exc)
+    return Skipped(relative_path, str(exc) or type(exc).__name__)
 
 
 def load_corpus(corpus: Path) -> tuple[list[Document], list[Skipped]]:

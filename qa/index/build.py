@@ -17,26 +17,21 @@ import shutil
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from qa.corpus.chunker import Chunker
-from qa.corpus.loader import Skipped, scan_corpus
-from qa.corpus.sentences import split_spans
+from qa.corpus.loader import Scan, Skipped, scan_corpus
 from qa.errors import IndexTooLarge, NoIndex
 from qa.index import layout, merge, store
+from qa.index.contents import known_vectors, segment_data, split_documents
 from qa.index.embedder import Embedder
 from qa.index.manifest import Chunking, Counts, Manifest, SegmentRef
 from qa.index.progress import Progress
-from qa.index.segment import SegmentData, write_segment
+from qa.index.segment import write_segment
 from qa.index.store import VersionReader
 from qa.index.vectors import Storage
-from qa.index.views import CHUNKS, VECTOR_FILES, chunk_input, sentence_views
-from qa.models import Chunk, Document, Sentence
+from qa.index.views import VECTOR_FILES
+from qa.models import Document
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-EMBED_BATCH = 1024  # texts per call to the embedder: the progress bar moves this often
 
 
 @dataclass(frozen=True)
@@ -91,12 +86,96 @@ def build_locked(
     corpus edit and the build that publishes it happen as one step (see qa.index.updates)."""
     started = time.perf_counter()
     layout.clean_leftovers(settings.index_dir)
-    previous, reason = _previous(settings, embedder.name, full)
+    previous, reason = previous_version(settings, embedder.name, full)
     bar = Progress(progress)
     try:
         return _build(settings, embedder, previous, reason, optimize, bar, started)
     finally:
         bar.close()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a build starts from, decided before any new or changed file is parsed; the
+    local build and the distributed one (qa.index.distributed) share it."""
+
+    previous: VersionReader | None  # the live version, when its documents may be reused
+    reason: str  # why everything is rebuilt, when it is
+    rewrite: bool  # every document into new segments: no usable version, or new chunking
+    old: dict[str, Document]  # the last version's documents by path
+    carried: list[Document]  # unchanged documents written again (a rewrite only)
+    reusable: list[Document]  # the last version's documents whose vectors may be copied
+    refs: list[SegmentRef]  # the last version's segments kept, with their deletions
+
+    @property
+    def kept(self) -> VersionReader | None:
+        """The version whose segments and counts the new one builds on."""
+        return None if self.rewrite else self.previous
+
+    def changes(self, parsed: list[str], unchanged: list[str]) -> Changes:
+        """Paths added, updated and removed, once the new or changed files are parsed."""
+        new = set(parsed)
+        return Changes(
+            added=sorted(p for p in new if p not in self.old),
+            updated=sorted(p for p in new if p in self.old),
+            removed=sorted(set(self.old) - new - set(unchanged)),
+        )
+
+
+@dataclass(frozen=True)
+class Changes:
+    added: list[str]
+    updated: list[str]
+    removed: list[str]
+
+
+@dataclass(frozen=True)
+class Written:
+    """The new segments a build wrote and what went into them."""
+
+    refs: tuple[SegmentRef, ...] = ()
+    documents: int = 0
+    chunks: int = 0
+    sentences: int = 0
+    embedded: int = 0  # texts embedded
+    reused: int = 0  # vectors copied from the last version
+
+
+def known_hashes(previous: VersionReader | None) -> dict[str, str]:
+    """Relative path -> content hash of the documents the live version holds."""
+    return {d.path: d.content_hash for d in previous.documents.values()} if previous else {}
+
+
+def plan_build(
+    settings: Settings, previous: VersionReader | None, reason: str, unchanged: list[str]
+) -> Plan:
+    """The plan for a corpus whose ``unchanged`` files (relative paths) need no parsing."""
+    old = {d.path: d for d in previous.documents.values()} if previous else {}
+    rewrite = previous is None or previous.manifest.chunking != _chunking(settings)
+    if rewrite:  # every document into new segments (vectors copied where texts match)
+        reusable = list(previous.documents.values()) if previous else []
+        return Plan(previous, reason, True, old, [old[p] for p in unchanged], reusable, [])
+    # updated, removed and failed files: their vectors may serve their new text
+    keep = set(unchanged)
+    reusable = [old[p] for p in sorted(old) if p not in keep]
+    return Plan(previous, reason, False, old, [], reusable, _with_deleted(previous, reusable))
+
+
+def up_to_date(plan: Plan, changes: Changes, optimize: bool) -> bool:
+    """True when the live version already reflects the corpus: nothing is published."""
+    changed = changes.added or changes.updated or changes.removed
+    return plan.previous is not None and not (plan.rewrite or changed or optimize)
+
+
+def unchanged_report(plan: Plan, scan: Scan, started: float) -> BuildReport:
+    assert plan.previous is not None
+    counts = plan.previous.manifest.counts
+    return BuildReport(
+        plan.previous.version, counts.documents, counts.chunks, counts.sentences,
+        unchanged=len(scan.unchanged), skipped=scan.skipped,
+        seconds=time.perf_counter() - started, changed=False,
+        segments=len(plan.previous.manifest.segments),
+    )  # fmt: skip
 
 
 def _build(
@@ -108,49 +187,52 @@ def _build(
     bar: Progress,
     started: float,
 ) -> BuildReport:
-    index_dir = settings.index_dir
-    old = {d.path: d for d in previous.documents.values()} if previous else {}
-    scan = scan_corpus(settings.corpus_dir, {p: d.content_hash for p, d in old.items()}, bar.file)
-    new = {d.path: d for d in scan.documents}
-    added = sorted(p for p in new if p not in old)
-    updated = sorted(p for p in new if p in old)
-    removed = sorted(set(old) - set(new) - set(scan.unchanged))
-    rewrite = previous is None or previous.manifest.chunking != _chunking(settings)
-    if previous and not (rewrite or added or updated or removed or optimize):
-        counts = previous.manifest.counts
-        return BuildReport(
-            previous.version, counts.documents, counts.chunks, counts.sentences,
-            unchanged=len(scan.unchanged), skipped=scan.skipped,
-            seconds=time.perf_counter() - started, changed=False,
-            segments=len(previous.manifest.segments),
-        )  # fmt: skip
-    if rewrite:  # every document into one new segment (vectors copied where texts match)
-        documents = [*scan.documents, *(old[p] for p in scan.unchanged)]
-        reusable = list(previous.documents.values()) if previous else []
-        refs: list[SegmentRef] = []
-    else:
-        documents = scan.documents
-        reusable = [old[p] for p in (*updated, *removed)]
-        refs = _with_deleted(previous, reusable)
-    storage = storage_of(settings)
-    _check_memory(settings, previous if not rewrite else None, documents)
-    embedded = reused = 0
-    data = SegmentData([], [], [], lambda view: np.zeros((0, 0), np.float32))
+    scan = scan_corpus(settings.corpus_dir, known_hashes(previous), bar.file)
+    plan = plan_build(settings, previous, reason, scan.unchanged)
+    changes = plan.changes([d.path for d in scan.documents], scan.unchanged)
+    if up_to_date(plan, changes, optimize):
+        return unchanged_report(plan, scan, started)
+    documents = [*scan.documents, *plan.carried]
+    check_memory(settings, plan.kept, estimated_rows(settings, documents))
+    written = Written()
     if documents:
-        data, embedded, reused = _segment_data(settings, embedder, documents, previous,
-                                               reusable, bar)  # fmt: skip
+        splits = split_documents(settings, documents)
+        data, embedded, reused = segment_data(
+            embedder, splits, lambda wanted: known_vectors(previous, plan.reusable, wanted), bar
+        )
         bar.stage("writing")
-        refs.append(SegmentRef(write_segment(index_dir, data, embedder.name, storage)))
-    refs, merged = merge.merge(index_dir, refs, embedder.name, storage, settings.max_segments,
-                               force=optimize)  # fmt: skip
-    counts = _counts(previous if not rewrite else None, reusable, data,
-                     len(documents) + (0 if rewrite else len(scan.unchanged)))  # fmt: skip
+        segment = write_segment(settings.index_dir, data, embedder.name, storage_of(settings))
+        written = Written((SegmentRef(segment),), len(documents), len(data.chunks),
+                          len(data.sentences), embedded, reused)  # fmt: skip
     dims = previous.manifest.dimensions if previous else embedder.dimensions
+    return publish_build(settings, plan, embedder.name, dims, written, changes, scan, optimize,
+                         started)  # fmt: skip
+
+
+def publish_build(
+    settings: Settings,
+    plan: Plan,
+    model: str,
+    dims: int,
+    written: Written,
+    changes: Changes,
+    scan: Scan,
+    optimize: bool,
+    started: float,
+) -> BuildReport:
+    """List the kept and the new segments in a version, merge as qa.index.merge decides,
+    and publish it atomically; the caller holds the writer lock."""
+    index_dir = settings.index_dir
+    storage = storage_of(settings)
+    refs, merged = merge.merge(index_dir, [*plan.refs, *written.refs], model, storage,
+                               settings.max_segments, force=optimize)  # fmt: skip
+    documents = written.documents + (0 if plan.rewrite else len(scan.unchanged))
+    counts = _counts(plan.kept, plan.reusable, written, documents)
     version = layout.new_version_id()
     tmp = layout.tmp_folder(index_dir, version)
     try:
         manifest = Manifest(
-            version=version, model=embedder.name, dimensions=dims,
+            version=version, model=model, dimensions=dims,
             chunking=_chunking(settings), counts=counts,
             built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             build_seconds=round(time.perf_counter() - started, 3),
@@ -161,24 +243,29 @@ def _build(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return BuildReport(
-        version, counts.documents, counts.chunks, counts.sentences, added, updated, removed,
-        len(scan.unchanged), scan.skipped, embedded, time.perf_counter() - started,
-        rebuilt_reason=reason, segments=len(refs), merged=merged, reused=reused,
+        version, counts.documents, counts.chunks, counts.sentences, changes.added,
+        changes.updated, changes.removed, len(scan.unchanged), scan.skipped, written.embedded,
+        time.perf_counter() - started, rebuilt_reason=plan.reason, segments=len(refs),
+        merged=merged, reused=written.reused,
     )  # fmt: skip
 
 
-def _check_memory(
-    settings: Settings, previous: VersionReader | None, documents: list[Document]
-) -> None:
-    """Refuse, before anything is written, a version whose searched vectors would not fit
-    in the memory allowed (a clear error instead of the machine killing the server)."""
-    limit = settings.max_vector_memory_mb * 2**20 or int(0.8 * _machine_memory())
-    held = previous.vector_bytes if previous else 0
+def estimated_rows(settings: Settings, documents: list[Document]) -> int:
+    """Chunks and sentences ``documents`` will make, before they are split: about one
+    sentence per 120 characters and one chunk per chunk_size."""
     characters = sum(len(d.text) for d in documents)
+    step = max(settings.chunk_size - settings.chunk_overlap, 1)
+    return int(characters / 120 + characters / step)
+
+
+def check_memory(settings: Settings, kept: VersionReader | None, rows: int) -> None:
+    """Refuse, before a version is published, one whose searched vectors (``rows`` new
+    chunks and sentences besides what ``kept`` holds) would not fit in the memory allowed
+    (a clear error instead of the machine killing the server)."""
+    limit = settings.max_vector_memory_mb * 2**20 or int(0.8 * _machine_memory())
+    held = kept.vector_bytes if kept else 0
     per_vector = 384 * (2 if settings.vector_storage == "fp16" else 4)
-    # about one sentence per 120 characters and one chunk per chunk_size
-    rows = characters / 120 + characters / max(settings.chunk_size - settings.chunk_overlap, 1)
-    needed = held + int(rows * per_vector)
+    needed = held + rows * per_vector
     if needed > limit:
         raise IndexTooLarge(
             f"the index would hold about {needed / 2**30:.1f} GB of vectors in memory, more "
@@ -191,7 +278,9 @@ def _machine_memory() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
-def _previous(settings: Settings, model: str, full: bool) -> tuple[VersionReader | None, str]:
+def previous_version(
+    settings: Settings, model: str, full: bool
+) -> tuple[VersionReader | None, str]:
     """The live version, when its documents and vectors may be reused."""
     folder = layout.current_folder(settings.index_dir)
     if full or folder is None:
@@ -220,93 +309,16 @@ def _with_deleted(previous: VersionReader, gone: list[Document]) -> list[Segment
 
 
 def _counts(
-    previous: VersionReader | None, gone: list[Document], data: SegmentData, documents: int
+    kept: VersionReader | None, gone: list[Document], written: Written, documents: int
 ) -> Counts:
-    chunks, sentences = len(data.chunks), len(data.sentences)
-    if previous is not None:
-        chunks += previous.manifest.counts.chunks
-        sentences += previous.manifest.counts.sentences
+    chunks, sentences = written.chunks, written.sentences
+    if kept is not None:
+        chunks += kept.manifest.counts.chunks
+        sentences += kept.manifest.counts.sentences
         for document in gone:
-            chunks -= len(previous.chunk_rows(document.id))
-            sentences -= len(previous.sentence_rows(document.id))
+            chunks -= len(kept.chunk_rows(document.id))
+            sentences -= len(kept.sentence_rows(document.id))
     return Counts(documents, chunks, sentences)
-
-
-def split_document(document: Document, chunker: Chunker) -> tuple[list[Chunk], list[Sentence]]:
-    chunks = chunker.split(document)
-    sentences = [
-        Sentence(document.id, s, e, document.text[s:e]) for s, e in split_spans(document.text)
-    ]
-    return chunks, sentences
-
-
-def _segment_data(
-    settings: Settings,
-    embedder: Embedder,
-    documents: list[Document],
-    previous: VersionReader | None,
-    reusable: list[Document],
-    bar: Progress,
-) -> tuple[SegmentData, int, int]:
-    """Spans and vectors of ``documents``; returns the data, texts embedded, vectors copied."""
-    chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
-    chunks: list[Chunk] = []
-    sentences: list[Sentence] = []
-    inputs: dict[str, list[str]] = {name: [] for name in VECTOR_FILES}
-    for doc in documents:
-        doc_chunks, doc_sentences = split_document(doc, chunker)
-        chunks += doc_chunks
-        sentences += doc_sentences
-        inputs[CHUNKS] += [chunk_input(doc, c) for c in doc_chunks]
-        for name, texts in sentence_views(doc, doc_sentences).items():
-            inputs[name] += texts
-    unique = list(dict.fromkeys(t for texts in inputs.values() for t in texts))
-    known = _known_vectors(previous, reusable, set(unique))
-    missing = [t for t in unique if t not in known]
-    vectors = _embed(embedder, missing, bar)
-    table: dict[str, np.ndarray] = {**known, **dict(zip(missing, vectors))}
-    dims = len(next(iter(table.values()))) if table else embedder.dimensions
-
-    def view_vectors(view: str) -> np.ndarray:
-        rows = [table[t] for t in inputs[view]]
-        return np.stack(rows).astype(np.float32) if rows else np.zeros((0, dims), np.float32)
-
-    data = SegmentData(documents, chunks, sentences, view_vectors)
-    return data, len(missing), len([t for t in unique if t in known])
-
-
-def _embed(embedder: Embedder, texts: list[str], bar: Progress) -> list[np.ndarray]:
-    """Vectors of ``texts`` in order, embedded shortest first so batches pad little."""
-    bar.embedding(len(texts))
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out: list[np.ndarray] = [np.empty(0)] * len(texts)
-    for start in range(0, len(order), EMBED_BATCH):
-        batch = order[start : start + EMBED_BATCH]
-        for i, vector in zip(batch, embedder.embed([texts[i] for i in batch])):
-            out[i] = vector
-        bar.embedded(len(batch))
-    return out
-
-
-def _known_vectors(
-    previous: VersionReader | None, documents: list[Document], wanted: set[str]
-) -> dict[str, np.ndarray]:
-    """Vectors the last version holds for texts in ``wanted``, from ``documents``' rows."""
-    found: dict[str, np.ndarray] = {}
-    if previous is None:
-        return found
-    for doc in documents:
-        sentence_rows = previous.sentence_rows(doc.id)
-        chunk_rows = previous.chunk_rows(doc.id)
-        views = sentence_views(doc, [previous.sentences[r] for r in sentence_rows])
-        views[CHUNKS] = [chunk_input(doc, previous.chunks[r]) for r in chunk_rows]
-        for view, texts in views.items():
-            rows = chunk_rows if view == CHUNKS else sentence_rows
-            need = [(t, r) for t, r in zip(texts, rows) if t in wanted and t not in found]
-            if need:
-                vectors = previous.vectors(view, [r for _, r in need])
-                found.update((t, v) for (t, _), v in zip(need, vectors))
-    return found
 
 
 def _chunking(settings: Settings) -> Chunking:
