@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+RAY_STAMP := $(VENV)/.ray-installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install index run test lint format bench eval clean
+.PHONY: install install-ray index run test lint format bench eval clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +18,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The ray extra (`qa index --ray`): the tests need it, `make run` does not.
+$(RAY_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,ray]"
+	touch $(RAY_STAMP)
+
+install-ray: $(RAY_STAMP)
 
 index: install
 	$(BIN)/qa index
@@ -32,7 +40,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+test: lint install-ray
 	$(BIN)/python -m pytest -q
 
 # Answer quality per question set (bench/data/README.md): XQuAD dev, the shipped article's

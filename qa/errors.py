@@ -65,3 +65,15 @@ class SpanOutsideDocument(QAError):
 
 class IndexTooLarge(QAError):
     """The index would need more memory for its vectors than the configuration allows."""
+
+
+class DistributedBuildFailed(QAError):
+    """A distributed build (`qa index --ray`) could not finish; nothing was published."""
+
+
+class RayNotInstalled(DistributedBuildFailed):
+    """`qa index --ray` on an install without the ray extra."""
+
+
+class ClusterUnreachable(DistributedBuildFailed):
+    """No Ray cluster answers at the configured address."""

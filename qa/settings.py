@@ -16,6 +16,7 @@ BUNDLED_ADAPTER = "bundled:squad-lora"
 # Measured fastest with unchanged vectors and answers on these machines (bench/embed_speed.py,
 # bench/wikiqa.py; README, Measured): OpenVINO in fp32.
 DEFAULT_BACKEND = "openvino"
+_RAY_ADDRESS = r"(ray://)?([^\s:/\[\]]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}"  # host:port, [v6]:port
 
 
 class Settings(BaseSettings):
@@ -82,6 +83,30 @@ class Settings(BaseSettings):
     max_segments: int = Field(
         8, ge=1, le=1000, description="segments a version may have before the smallest merge"
     )
+
+    ray_address: str = Field(
+        "",
+        description="the Ray cluster `qa index --ray` runs on: host:port, ray://host:port or "
+        "auto; empty starts a local Ray instance for the build",
+    )
+    ray_workers: int = Field(
+        2, ge=1, le=1024, description="embedding actors of `qa index --ray`, each with a model"
+    )
+    ray_connect_timeout: float = Field(
+        10.0, gt=0, le=600, description="seconds to reach the Ray cluster before giving up"
+    )
+
+    @field_validator("ray_address")
+    @classmethod
+    def _ray_address(cls, value: str) -> str:
+        """host:port, ray://host:port, auto or empty; anything else is refused up front."""
+        value = value.strip()
+        if value in ("", "auto") or re.fullmatch(_RAY_ADDRESS, value):
+            return value
+        raise ValueError(
+            f"QA_RAY_ADDRESS must be host:port, ray://host:port, auto or empty (a local "
+            f"Ray instance), got {value!r}"
+        )
 
     chunk_size: int = Field(800, ge=100, le=20_000)
     chunk_overlap: int = Field(100, ge=0, le=5_000)
