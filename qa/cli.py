@@ -26,6 +26,8 @@ EXIT_CODES: list[tuple[type[errors.QAError], int]] = [
     (errors.NoIndex, 3),
     (errors.IndexBusy, 5),
     (errors.IndexTooLarge, 6),
+    (errors.RayNotInstalled, 2),  # before its base: an install problem, not a failed build
+    (errors.DistributedBuildFailed, 7),
 ]
 
 
@@ -52,10 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {}
-    for name in ("corpus_dir", "index_dir", "host", "port"):
+    for name in ("corpus_dir", "index_dir", "host", "port", "ray_workers"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
+    if isinstance(getattr(args, "ray", None), str):  # `--ray ADDRESS`; a bare `--ray` is True
+        overrides["ray_address"] = args.ray
     return Settings(**overrides)
 
 
@@ -74,6 +78,21 @@ def _parser() -> argparse.ArgumentParser:
         help="merge every segment into one, dropping deleted rows (nothing is embedded again)",
     )
     p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another writer")
+    p.add_argument(
+        "--ray",
+        nargs="?",
+        const=True,
+        metavar="ADDRESS",
+        help="parse, split and embed on Ray: the cluster at ADDRESS (host:port, ray://host:port, "
+        "auto), else QA_RAY_ADDRESS, else a local Ray instance; needs the ray extra",
+    )
+    p.add_argument(
+        "--workers",
+        dest="ray_workers",
+        type=int,
+        metavar="N",
+        help="with --ray: embedding actors, each loading the model (QA_RAY_WORKERS)",
+    )
     p.set_defaults(handler=cmd_index)
 
     p = sub.add_parser("watch", help="update the index whenever the corpus folder changes")
@@ -118,17 +137,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.index.build import build_index
-    from qa.runtime import build_embedder
+    if args.ray_workers is not None and args.ray is None:
+        print("error: --workers goes with --ray", file=sys.stderr)
+        return 2
+    options = dict(full=args.full, progress=sys.stderr.isatty(), lock_timeout=args.wait,
+                   optimize=args.optimize)  # fmt: skip
+    if args.ray is not None:
+        from qa.index import distributed
 
-    report = build_index(
-        settings,
-        build_embedder(settings),
-        full=args.full,
-        progress=sys.stderr.isatty(),
-        lock_timeout=args.wait,
-        optimize=args.optimize,
-    )
+        report = distributed.build_index(settings, **options)
+    else:
+        from qa.index.build import build_index
+        from qa.runtime import build_embedder
+
+        report = build_index(settings, build_embedder(settings), **options)
     _print_report(report)
     return 0
 

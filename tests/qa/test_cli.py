@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,46 @@ def test_a_model_that_cannot_be_loaded_exits_2_naming_it(tmp_path):
     assert result.returncode == 2
     assert "cannot load embedding model 'not-a-model'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_index_on_ray_without_the_extra_exits_2_saying_how_to_install_it(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("A note\n\nThe falcon nests on cliffs.\n")
+
+    done = run_qa("index", "--ray", "--corpus", "corpus", "--index", "index", cwd=tmp_path,
+                  without=("ray",))  # fmt: skip
+
+    assert done.returncode == 2, done.stderr
+    assert 'optional extra: pip install -e ".[ray]"' in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "index").exists()
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["--ray", "not-an-address"], "QA_RAY_ADDRESS must be host:port"),
+        (["--workers", "2"], "--workers goes with --ray"),
+        (["--ray", "--workers", "0"], "ray_workers"),
+    ],
+    ids=["address", "workers-alone", "no-workers"],
+)
+def test_ray_options_are_checked_before_anything_runs(tmp_path, args, says):
+    done = run_qa("index", *args, "--corpus", "corpus", "--index", "index", cwd=tmp_path)
+
+    assert done.returncode == 2, done.stderr
+    assert says in done.stderr
+    assert not (tmp_path / "index").exists()
+
+
+def test_ray_is_imported_only_by_a_build_on_ray(tmp_path):
+    """Start-up of every entry point stays free of Ray, installed or not."""
+    code = (
+        "import sys, qa.cli, qa.runtime, qa.api.app, qa.index.build, qa.index.distributed; "
+        "print(sorted(m for m in sys.modules if m == 'ray' or m.startswith('ray.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
