@@ -5,7 +5,7 @@ lock it reads the live version and hashes the corpus files to find the new and c
 ones, so unchanged documents are never parsed or embedded again. Ray Data then parses
 those files and splits them into chunks and sentences (tasks), and a pool of actors, each
 loading the model once, embeds the texts the last version does not already hold and
-writes one segment per batch of documents straight into the index folder. The driver
+writes one segment per block of documents straight into the index folder. The driver
 lists those segments beside the kept ones in a new version, merges as qa.index.merge
 decides and publishes atomically, exactly as a local build does.
 
@@ -66,7 +66,7 @@ INSTALL_HINT = 'pip install -e ".[ray]"'
 # A worker that dies (killed, out of memory, its node lost) is started again and its batch
 # retried this many times; then the build fails. Ray Data's default is to retry for ever.
 MAX_RETRIES = 3
-MAX_SEGMENT_DOCUMENTS = 5000  # documents per segment a worker writes (more: more segments)
+MAX_SEGMENT_DOCUMENTS = 5000  # about the most documents a worker writes into one segment
 
 
 def import_ray():
@@ -211,14 +211,16 @@ def _run(
     rows = [{"path": p, "document": ""} for p in changed]
     rows += [{"path": d.path, "document": _to_json(d)} for d in carried]
     workers = min(settings.ray_workers, len(rows))
-    per_segment = min(math.ceil(len(rows) / workers), MAX_SEGMENT_DOCUMENTS)
+    # One block per segment, as many blocks as workers (or a multiple, for a large corpus):
+    # each actor gets whole blocks, so 2 workers write 2 segments, not 3 uneven ones.
+    blocks = workers * math.ceil(len(rows) / (workers * MAX_SEGMENT_DOCUMENTS))
     with warnings.catch_warnings():
         # max_restarts and max_task_retries have no named parameter in Ray 2.60 yet
         warnings.filterwarnings("ignore", message=".*ray_remote_args.*deprecated")
         # one document, one worker: said by Ray Data at length, harmless
         warnings.filterwarnings("ignore", message=".*number of concurrent.*")
         dataset = (
-            data.from_items(rows, override_num_blocks=min(len(rows), 4 * workers))
+            data.from_items(rows, override_num_blocks=blocks)
             # The actors hold a CPU each for the whole build; parsing and splitting take
             # none, or with as many CPUs as actors they would wait for ever.
             .map(_parse, fn_kwargs={"corpus": str(settings.corpus_dir)}, num_cpus=0,
@@ -228,7 +230,7 @@ def _run(
             .map_batches(
                 actor or EmbedWriter,
                 fn_constructor_kwargs={"settings": settings, "model": model, "known": known},
-                batch_size=per_segment, batch_format="numpy", num_cpus=1,
+                batch_size=None, batch_format="numpy", num_cpus=1,  # a block per call
                 compute=data.ActorPoolStrategy(size=workers),
                 max_restarts=MAX_RETRIES, max_task_retries=MAX_RETRIES,
             )
