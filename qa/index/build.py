@@ -21,6 +21,7 @@ from qa.corpus.loader import Scan, Skipped, scan_corpus
 from qa.errors import IndexTooLarge, NoIndex
 from qa.index import layout, merge, store
 from qa.index.contents import known_vectors, segment_data, split_documents
+from qa.index.contents import split_document as split_document  # bench imports it from here
 from qa.index.embedder import Embedder
 from qa.index.manifest import Chunking, Counts, Manifest, SegmentRef
 from qa.index.progress import Progress

@@ -176,6 +176,8 @@ def _absolute(settings: Settings) -> Settings:
         update["adapter"] = str(Path(settings.adapter).resolve())
     if Path(settings.model).exists():
         update["model"] = str(Path(settings.model).resolve())
+    if settings.model_cache_dir is not None:
+        update["model_cache_dir"] = settings.model_cache_dir.resolve()
     return settings.model_copy(update=update)
 
 
