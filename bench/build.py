@@ -6,7 +6,7 @@ same corpus, the same model folder and the same thread cap, one after another in
 run; then a second, unchanged ``qa index`` is timed as a user runs it.
 
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.build [--tsv bench/data/wikiqa-dev.tsv]
-        [--tools qabot,txtai,langchain] [--threads 1] [--backend torch]
+        [--tools qabot,txtai,langchain] [--threads 1] [--backend openvino]
 
 qa-bot embeds every chunk and each sentence four ways (qa.index.views); txtai and
 LangChain embed 800-character chunks (bench/other_indexers.py says why and how), so
@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from qa.settings import DEFAULT_BACKEND
 
 ROOT = Path(__file__).resolve().parents[1]
 VENVS = ROOT / "bench" / ".venvs"
@@ -120,7 +122,7 @@ def main() -> int:
     parser.add_argument("--tsv", type=Path, default=Path("bench/data/wikiqa-dev.tsv"))
     parser.add_argument("--tools", default="qabot,txtai,langchain")
     parser.add_argument("--threads", type=int, default=1, help="torch threads for every tool")
-    parser.add_argument("--backend", default="torch", help="qa-bot's QA_BACKEND")
+    parser.add_argument("--backend", default=DEFAULT_BACKEND, help="qa-bot's QA_BACKEND")
     args = parser.parse_args()
     from qa.evaluation.datasets import load_wikiqa
 
