@@ -40,7 +40,7 @@ def wikiqa_texts(tsv: Path, work: Path) -> tuple[list[EvalQuestion], list[str]]:
     (chunks and each sentence view, as qa.index.build makes them), in build order."""
     questions = load_wikiqa(tsv, work / "corpus")
     settings = Settings(corpus_dir=work / "corpus", index_dir=work / "index", _env_file=None)
-    documents, _ = load_corpus(settings.corpus_dir, [])
+    documents, _ = load_corpus(settings.corpus_dir)
     chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
     texts: list[str] = []
     for doc in documents:
