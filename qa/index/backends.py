@@ -140,8 +140,8 @@ def _import_openvino():
         import openvino
     except ImportError as exc:
         raise ModelUnavailable(
-            "QA_BACKEND=openvino needs the openvino package, a dependency of qa-bot: "
-            "reinstall qa-bot or pip install openvino (or set QA_BACKEND=torch)"
+            "QA_BACKEND=openvino needs the openvino package: pip install 'qa-bot[openvino]' "
+            "(or set QA_BACKEND=torch)"
         ) from exc
     return openvino
 
