@@ -53,6 +53,7 @@ class _Part:
         self.sentence0 = sentence0
         gone = [segment.rows[d] for d in deleted if d in segment.rows]
         self.dead_chunks = _row_array([(r.c_from, r.c_to) for r in gone])
+        self.dead_chunk_set = frozenset(self.dead_chunks.tolist())  # for lexical hits
         self.dead_sentences = _row_array([(r.s_from, r.s_to) for r in gone])
         self.deleted = set(deleted)
 
@@ -203,7 +204,7 @@ class VersionReader:
             return []
         found: list[tuple[int, float]] = []
         for part in self.parts:
-            dead = set(part.dead_chunks.tolist()) if len(part.dead_chunks) else ()
+            dead = part.dead_chunk_set
             rows = part.segment.db().execute(
                 "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
                 "ORDER BY bm25(chunks_fts) LIMIT ?",
