@@ -10,7 +10,7 @@ import numpy as np
 
 from qa.answer.definitions import asked_acronyms, spells_out
 from qa.answer.retriever import ChunkHit
-from qa.index.lexical import analyze
+from qa.index.lexical import term_set
 from qa.index.version import IndexVersion
 from qa.index.views import SENTENCE_VIEWS, SENTENCES
 
@@ -104,15 +104,15 @@ def rank(
     # The question words each document's title does not already cover, once per document.
     residuals: dict[str, tuple[dict[str, float], float]] = {}
     for doc_id in {reader.sentences[row].document_id for row in ordered}:
-        title_terms = set(analyze(reader.documents[doc_id].title))
+        title_terms = term_set(reader.documents[doc_id].title)
         residual = {t: w for t, w in idf.items() if t not in title_terms}
         residuals[doc_id] = residual, sum(residual.values()) or 1.0
     out = []
     for i, row in enumerate(ordered):
         sentence = reader.sentences[row]
         doc = reader.documents[sentence.document_id]
-        own = set(analyze(sentence.text))
-        around = own | set(analyze(doc.title + " " + reader.neighbour_text(row)))
+        own = term_set(sentence.text)
+        around = own | term_set(doc.title) | term_set(reader.neighbour_text(row))
         residual, residual_total = residuals[sentence.document_id]
         features = {
             **{feature: float(values[i]) for feature, values in cosines.items()},

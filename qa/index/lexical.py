@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -19,6 +20,7 @@ STOPWORDS = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(token: str) -> str:
     """A light suffix stripper: plurals, -ing, -ed. Enough to join 'mines' and 'mining'."""
     if token.isdigit() or len(token) <= 3:
@@ -55,6 +57,13 @@ def analyze(text: str) -> list[str]:
             continue
         out.append(stem(token))
     return out
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def term_set(text: str) -> frozenset[str]:
+    """The set of ``analyze(text)``, remembered for the texts most recently asked about: the
+    ranker reads each candidate sentence, its neighbour and its title for every question."""
+    return frozenset(analyze(text))
 
 
 def chunk_terms(title: str, text: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.index.lexical import analyze, fts_query, idf, stem
+from qa.index.lexical import analyze, fts_query, idf, stem, term_set
 
 
 def test_numbers_lose_thousands_separators():
@@ -54,3 +54,10 @@ def test_fts_query_quotes_every_term_once():
 def test_idf_is_positive_and_rarer_is_higher():
     assert idf(100, 100) > 0
     assert idf(1, 100) > idf(50, 100)
+
+
+def test_term_set_is_the_analysed_words_and_unions_as_joined_text_would():
+    title, before = "Peru: the 2019 Survey", "Mines closed, 72,000 hectares remained."
+    assert term_set(before) == set(analyze(before))
+    assert term_set(title) | term_set(before) == set(analyze(title + " " + before))
+    assert term_set("") == frozenset()
