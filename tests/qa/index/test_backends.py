@@ -57,6 +57,15 @@ def openvino_embedder(model_cache):
     return model
 
 
+def test_torch_runs_the_models_modules_and_gives_encodes_vectors(torch_embedder):
+    """The torch backend skips ``encode``'s per-call overhead, not any of its work."""
+    model = torch_embedder._build.get().model
+    expected = model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True)
+
+    assert np.abs(torch_embedder.embed(TEXTS) - expected).max() < 1e-5
+    assert np.abs(torch_embedder.embed_query(TEXTS[0]) - expected[0]).max() < 1e-5
+
+
 def test_openvino_gives_torchs_vectors_so_the_index_keeps_its_name(
     torch_embedder, openvino_embedder
 ):
