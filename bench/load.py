@@ -74,6 +74,21 @@ def documents(size: int, count: int) -> list[str]:
     raise SystemExit(f"{SQUAD} holds fewer than {count} documents of {size} bytes")
 
 
+def cli_script(code: Path, root: Path, command: list[str]) -> list[str]:
+    """`qa COMMAND` over ``root``'s index and corpus, run by the packages in ``code``."""
+    args = [*command, "--index", str(root / "index"), "--corpus", str(root / "corpus")]
+    script = f"import sys; sys.path.insert(0, {str(code)!r}); from qa.cli import main; " \
+             f"sys.exit(main({args!r}))"  # fmt: skip
+    return [sys.executable, "-c", script]
+
+
+def run_cli(code: Path, root: Path, command: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run(cli_script(code, root, command), env=env, cwd=root,
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"qa {' '.join(command)} failed in {root}:\n{done.stderr[-2000:]}")
+
+
 class Server:
     """`qa serve` in a child process on a free loopback port; stopped by its own pid."""
 
@@ -82,13 +97,10 @@ class Server:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        args = ["serve", "--host", "127.0.0.1", "--port", str(self.port),
-                "--index", str(root / "index"), "--corpus", str(root / "corpus")]  # fmt: skip
-        script = f"import sys; sys.path.insert(0, {str(code)!r}); from qa.cli import main; " \
-                 f"sys.exit(main({args!r}))"  # fmt: skip
+        command = ["serve", "--host", "127.0.0.1", "--port", str(self.port)]
         self.log = (root / f"{name}.log").open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", script], env=env, cwd=root, stdout=self.log, stderr=self.log
+            cli_script(code, root, command), env=env, cwd=root, stdout=self.log, stderr=self.log
         )
         deadline = time.monotonic() + 180
         while True:
@@ -220,11 +232,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="also write every measurement as JSON here")
     args = parser.parse_args(argv)
 
-    from qa.index.build import build_index
-    from qa.index.embedder import SentenceTransformerEmbedder
-    from qa.runtime import build_embedder
-    from qa.settings import Settings
-
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_", "OMP_"))}
     env.update(QA_API_KEY=KEY, QA_WRITE_LOCK_WAIT="600")
     variants = args.variants.split(",")
@@ -237,18 +244,14 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(tmp)
         old = baseline_code(args.baseline_rev, tmp / "before-code")
         code = {v: old if v == "before" else REPO for v in variants}
-        # Each side's index is built with the model its server loads: the baseline predates
-        # the bundled adapter, so its index is of the plain model.
+        # Each side's index is built by its own code (the index format has changed since
+        # the baseline) with the model its server loads (the baseline predates the adapter).
         seeds = {}
         for name in ("before", "after"):
             seed = seeds[name] = tmp / f"seed-{name}"
             (seed / "corpus").mkdir(parents=True)
             shutil.copy2(REPO / "corpus" / ARTICLE, seed / "corpus" / ARTICLE)
-            settings = Settings(
-                _env_file=None, corpus_dir=seed / "corpus", index_dir=seed / "index"
-            )
-            model = SentenceTransformerEmbedder() if name == "before" else build_embedder(settings)
-            build_index(settings, model)
+            run_cli(old if name == "before" else REPO, seed, ["index"], env)
         for round_ in range(1, args.rounds + 1):
             for variant in variants if round_ % 2 else variants[::-1]:
                 root = tmp / f"{variant}-{round_}"
