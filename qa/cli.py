@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from qa import errors
+from qa.index.priority import lower_process
 from qa.plugins import add_cli_plugins
 from qa.settings import Settings
 
@@ -140,6 +141,7 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     if args.ray_workers is not None and args.ray is None:
         print("error: --workers goes with --ray", file=sys.stderr)
         return 2
+    lower_process(settings.build_nice)
     options = dict(full=args.full, progress=sys.stderr.isatty(), lock_timeout=args.wait,
                    optimize=args.optimize)  # fmt: skip
     if args.ray is not None:
@@ -177,6 +179,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     from qa.index.watcher import watch_corpus
     from qa.runtime import build_embedder
 
+    lower_process(settings.build_nice)
     embedder = build_embedder(settings)
     print(f"watching {settings.corpus_dir} (Ctrl-C to stop)", flush=True)
     for report in watch_corpus(settings, embedder, threading.Event(), args.debounce, args.wait):

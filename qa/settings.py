@@ -52,6 +52,14 @@ class Settings(BaseSettings):
         "(default: <index_dir>/models)",
     )
     embed_batch_size: int = Field(64, ge=1, le=4096)
+    build_nice: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="how much lower the CPU priority of index builds (`qa index`, `qa watch`, "
+        "document writes in the server) is than that of questions, so a build on the same "
+        "machine yields to answering (0: the same priority)",
+    )
     torch_threads: int = Field(
         1,
         ge=0,

@@ -13,6 +13,7 @@ from qa.api import documents_write, errors, metrics, routes
 from qa.api.jsonbody import JsonBodyGuard
 from qa.api.limits import BodySizeLimit
 from qa.api.metrics import Metrics, RequestMetrics
+from qa.index.priority import write_threads
 from qa.index.updates import DocumentWriter
 from qa.models import Answer
 from qa.plugins import mount_http_plugins
@@ -46,6 +47,7 @@ def create_app(runtime: Parts, plugins: bool = True) -> FastAPI:
     app.state.settings = runtime.settings
     app.state.service = runtime.service
     app.state.document_writer = runtime.writer
+    app.state.write_threads = write_threads(runtime.settings.build_nice)
     app.state.metrics = Metrics(runtime.service.live)
     app.include_router(routes.router)
     app.include_router(documents_write.router)

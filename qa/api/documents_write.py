@@ -1,12 +1,14 @@
 """Write endpoints: POST /documents (add), PUT /documents/{id} (replace), DELETE.
 
-Thin: parse the request, hand it to qa.index.updates.DocumentWriter off the event loop,
+Thin: parse the request, hand it to qa.index.updates.DocumentWriter on the app's write
+threads (qa.index.priority: lower CPU priority than questions, off the event loop),
 and say which index version now reflects the change. Adding never replaces: a taken name
 answers 409 with the id that holds it, and replacing is PUT on that id.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import time
@@ -14,7 +16,6 @@ import time
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from qa.api import schemas
@@ -99,7 +100,8 @@ def _writer(request: Request) -> DocumentWriter:
 async def _timed(request: Request, write, *args) -> WriteResult:
     """Run a write off the event loop; its duration goes to the app's metrics."""
     started = time.perf_counter()
-    result = await run_in_threadpool(write, *args)
+    loop = asyncio.get_running_loop()
+    result = await loop.run_in_executor(request.app.state.write_threads, write, *args)
     request.app.state.metrics.observe_update(result.action, time.perf_counter() - started)
     return result
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from pathlib import Path
 
@@ -49,6 +51,28 @@ def test_uploaded_file_is_answerable_when_the_call_returns(api):
     assert "stones" in answer["quotes"][0]["text"]
     ready = httpx.get(api.url + "/readyz").json()
     assert ready["index_version"] == body["index_version"] and ready["documents"] == 4
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread nice is Linux's")
+def test_an_upload_is_embedded_at_a_lower_priority_than_questions(api, monkeypatch):
+    """Each side's thread priority is read where it runs: the write and the question."""
+    writer, service = api.app.state.document_writer, api.app.state.service
+    seen: dict[str, int] = {}
+
+    def observed(name, call):
+        def wrapper(*args, **kwargs):
+            seen[name] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            return call(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(writer, "add_file", observed("write", writer.add_file))
+    monkeypatch.setattr(service, "ask", observed("question", service.ask))
+
+    assert api.upload("otters.txt", OTTERS).status_code == 201
+    assert "stones" in api.ask("What do sea otters use to crack open clams?")["quotes"][0]["text"]
+    assert api.settings.build_nice > 0
+    assert seen["write"] == min(19, seen["question"] + api.settings.build_nice)
 
 
 def test_json_document_becomes_markdown_and_is_replaced_only_by_put(api):
