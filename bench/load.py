@@ -8,7 +8,8 @@ thread count: the comparison behind QA_TORCH_THREADS's default. Each round, for 
 
   throughput  --clients concurrent clients (default 32), --per-client requests each
   upload      sequential /ask while a ~67 KB document is uploaded and embedded
-  busy        --busy-requests sequential /ask beside --busy CPU-bound processes (default 4)
+  busy        --busy-requests sequential /ask beside --busy CPU-bound processes (default 4),
+              then a 15 ms CPU loop timed beside the same processes: the floor for any request
 
 Every number is client-side wall time. Rounds alternate the variants so that both see the
 same machine; the summary gives the median over rounds and the after/before ratio.
@@ -194,12 +195,37 @@ def during_upload(url: str, text: str, title: str) -> dict:
     return {**asks, "upload_status": result["status"], "upload_seconds": result["seconds"]}
 
 
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def cpu_floor(count: int, work_ms: float = 15.0) -> dict:
+    """What the scheduler leaves any request: ``count`` timings of a plain loop that takes
+    ``work_ms`` of CPU on an idle core, each after a short sleep, as a question arrives."""
+    started = time.perf_counter()
+    _spin(200_000)
+    n = int(200_000 * work_ms / 1000 / (time.perf_counter() - started))
+    latencies = []
+    for _ in range(count):
+        time.sleep(0.002)
+        started = time.perf_counter()
+        _spin(n)
+        latencies.append((time.perf_counter() - started) * 1000)
+    return {"median_ms": round(statistics.median(latencies), 1),
+            "p95_ms": round(percentile(latencies, 0.95), 1)}  # fmt: skip
+
+
 def beside_busy(url: str, busy: int, count: int) -> dict:
+    """Sequential questions beside ``busy`` processes that never sleep; ``floor`` is a 15 ms
+    loop timed beside the same processes."""
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)]
     try:
         time.sleep(1.0)
         with httpx.Client(base_url=url, timeout=120) as client:
-            return sequential(client, count, None)
+            return {**sequential(client, count, None), "floor": cpu_floor(count)}
     finally:
         for hog in hogs:
             hog.kill()
@@ -274,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"{u['upload_status']}): {u['requests']} asks, p95 {u['p95_ms']:.0f} ms, "
                     f"p99 {u['p99_ms']:.0f} ms, max {u['max_ms']:.0f} ms, {u['over_100ms']} over "
                     f"100 ms | beside {args.busy} busy: median {b['median_ms']:.1f} ms, "
-                    f"p95 {b['p95_ms']:.1f} ms",
+                    f"p95 {b['p95_ms']:.1f} ms (a 15 ms CPU loop there: median "
+                    f"{b['floor']['median_ms']:.1f} ms, p95 {b['floor']['p95_ms']:.1f} ms)",
                     flush=True,
                 )
 
