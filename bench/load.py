@@ -202,12 +202,16 @@ def _spin(n: int) -> int:
     return total
 
 
-def cpu_floor(count: int, work_ms: float = 15.0) -> dict:
-    """What the scheduler leaves any request: ``count`` timings of a plain loop that takes
-    ``work_ms`` of CPU on an idle core, each after a short sleep, as a question arrives."""
+def loop_size(work_ms: float = 15.0) -> int:
+    """Iterations of ``_spin`` that take ``work_ms`` here; call it while the machine is idle."""
     started = time.perf_counter()
     _spin(200_000)
-    n = int(200_000 * work_ms / 1000 / (time.perf_counter() - started))
+    return int(200_000 * work_ms / 1000 / (time.perf_counter() - started))
+
+
+def cpu_floor(count: int, n: int) -> dict:
+    """What the scheduler leaves any request: ``count`` timings of ``_spin(n)`` (15 ms of CPU
+    on an idle core, see ``loop_size``), each after a short sleep, as a question arrives."""
     latencies = []
     for _ in range(count):
         time.sleep(0.002)
@@ -221,11 +225,12 @@ def cpu_floor(count: int, work_ms: float = 15.0) -> dict:
 def beside_busy(url: str, busy: int, count: int) -> dict:
     """Sequential questions beside ``busy`` processes that never sleep; ``floor`` is a 15 ms
     loop timed beside the same processes."""
+    n = loop_size()  # before the busy processes start
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)]
     try:
         time.sleep(1.0)
         with httpx.Client(base_url=url, timeout=120) as client:
-            return {**sequential(client, count, None), "floor": cpu_floor(count)}
+            return {**sequential(client, count, None), "floor": cpu_floor(count, n)}
     finally:
         for hog in hogs:
             hog.kill()
