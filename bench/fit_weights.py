@@ -109,7 +109,6 @@ def evidence(q: Question, w: np.ndarray) -> np.ndarray:
     values = {
         "score": scores[order[0]],
         "dense": named.get("dense", 0.0),
-        "titled": named.get("titled", 0.0),
         "lexical": named.get("lexical", 0.0),
         "coverage": q.coverage,
         "margin": scores[order[0]] - second,

@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import resource
 import shlex
 import statistics
@@ -32,8 +33,9 @@ from qa.corpus.chunker import Chunker
 from qa.corpus.loader import load_bytes
 from qa.corpus.sentences import split_spans
 from qa.index import layout, store, vectors
-from qa.index.build import build_index, split_document, storage_of
-from qa.index.manifest import Chunking, Counts, Manifest, SegmentRef
+from qa.index.build import build_index, chunking_of, split_document, storage_of
+from qa.index.manifest import Counts, Manifest, SegmentRef
+from qa.index.pooling import TokenPass
 from qa.index.segment import SegmentData, write_segment
 from qa.index.views import SENTENCES, VECTOR_FILES
 from qa.runtime import Runtime, build_embedder
@@ -100,6 +102,15 @@ class StandIn:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
+
+    def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
+        """A drawn vector per whitespace-separated token, for pooled views."""
+        out = []
+        for text in texts:
+            spans = [m.span() for m in re.finditer(r"\S+", text)]
+            vectors = self.embed([text[a:b] for a, b in spans])
+            out.append(TokenPass(vectors, np.array(spans, dtype=np.int64).reshape(-1, 2)))
+        return out
 
 
 def _timed_queries(search, queries: np.ndarray) -> tuple[list[float], list[list[int]]]:
@@ -195,7 +206,7 @@ def base_segment(settings: Settings, standin: StandIn, paths: list[Path]) -> tup
     tmp = layout.tmp_folder(settings.index_dir, version)
     store.write_version(tmp, Manifest(
         version=version, model=standin.name, dimensions=standin.dimensions,
-        chunking=Chunking(settings.chunk_size, settings.chunk_overlap),
+        chunking=chunking_of(settings),
         counts=Counts(len(documents), len(chunks), len(sentences)), built_at="",
         views=VECTOR_FILES, segments=(SegmentRef(segment),),
     ))  # fmt: skip

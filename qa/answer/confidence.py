@@ -19,14 +19,13 @@ from qa.answer.ranker import ScoredSentence
 
 # Fitted by `.venv/bin/python -m bench.fit_weights` (see its output "CONFIDENCE = ...").
 COEFFICIENTS = {
-    "score": 0.817,  # the ranker's score of the best sentence
-    "dense": 0.792,  # cosine(question, best sentence alone)
-    "titled": -7.913,  # cosine(question, "title. best sentence")
-    "lexical": -0.863,  # share of the question's idf mass in the best sentence
-    "coverage": -0.364,  # share of the question's idf mass whose words occur in the corpus
-    "margin": 0.757,  # best score minus the second best
+    "score": 0.577,  # the ranker's score of the best sentence
+    "dense": -1.678,  # cosine(question, best sentence alone)
+    "lexical": -0.832,  # share of the question's idf mass in the best sentence
+    "coverage": -0.448,  # share of the question's idf mass whose words occur in the corpus
+    "margin": 0.837,  # best score minus the second best
 }
-INTERCEPT = -6.307
+INTERCEPT = -5.826
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,6 @@ class Evidence:
 
     score: float
     dense: float
-    titled: float
     lexical: float
     coverage: float
     margin: float
@@ -65,7 +63,6 @@ def evidence(ranked: list[ScoredSentence], coverage: float) -> Evidence | None:
     return Evidence(
         score=best.score,
         dense=best.features.get("dense", 0.0),
-        titled=best.features.get("titled", 0.0),
         lexical=best.features.get("lexical", 0.0),
         coverage=coverage,
         margin=best.score - second,

@@ -29,6 +29,7 @@ import tempfile
 import threading
 import uuid
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -36,6 +37,7 @@ import numpy as np
 
 from qa.errors import ModelUnavailable
 from qa.index.adapter import merge_adapter
+from qa.index.pooling import TokenPass
 from qa.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,10 @@ class Backend(Protocol):
 
     def run(self, texts: list[str]) -> np.ndarray:
         """One batch: a normalized float32 row per text."""
+        ...
+
+    def tokens(self, texts: list[str]) -> list[TokenPass]:
+        """One batch: each text's token vectors and character offsets (pooled views)."""
         ...
 
 
@@ -91,7 +97,11 @@ def load_backend(
     if backend in ("openvino", "openvino-bf16"):
         precision = "bf16" if backend == "openvino-bf16" else "f32"
         try:
-            return OpenVINOBackend.load(model, adapter, threads, name, cache_dir, precision)
+            loaded = OpenVINOBackend.load(model, adapter, threads, name, cache_dir, precision)
+            loaded.token_source = lambda: TorchBackend(
+                load_sentence_transformer(model, adapter, threads)
+            )
+            return loaded
         except NotConvertible as exc:  # a model the tracer gets wrong: torch is still right
             logger.warning("%s; embedding with torch instead (QA_BACKEND=torch)", exc)
             return TorchBackend(load_sentence_transformer(model, adapter, threads))
@@ -138,6 +148,21 @@ class TorchBackend:
             out = self.model(self._features(texts))["sentence_embedding"]
             return torch.nn.functional.normalize(out, dim=1).numpy()
 
+    def tokens(self, texts: list[str]) -> list[TokenPass]:
+        """One batch: each text's token vectors and their character offsets."""
+        import torch
+
+        transformer = self.model[0]
+        encoded = transformer.tokenizer(
+            texts, padding=True, truncation="longest_first", return_tensors="pt",
+            max_length=self.model.max_seq_length, return_offsets_mapping=True,
+        )  # fmt: skip
+        offsets = encoded.pop("offset_mapping").numpy()
+        with torch.inference_mode():
+            hidden = transformer.auto_model(**encoded).last_hidden_state.numpy()
+        mask = encoded["attention_mask"].numpy().astype(bool)
+        return [TokenPass(h[m], o[m]) for h, o, m in zip(hidden, offsets, mask)]
+
 
 def _import_openvino():
     try:
@@ -160,6 +185,10 @@ class OpenVINOBackend:
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.dimensions = dimensions
+        # Pooled views need token vectors, which the converted graph does not return:
+        # builds read chunks on torch, whose vectors this backend matches to about 3e-7.
+        self.token_source: Callable[[], TorchBackend] | None = None
+        self._token_backend: TorchBackend | None = None
 
     @classmethod
     def load(
@@ -213,6 +242,13 @@ class OpenVINOBackend:
         # Already normalized in fp32; once more so bf16 rows are unit length too.
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)
+
+    def tokens(self, texts: list[str]) -> list[TokenPass]:
+        if self._token_backend is None:
+            if self.token_source is None:
+                raise ModelUnavailable("this OpenVINO model has no torch copy for token vectors")
+            self._token_backend = self.token_source()
+        return self._token_backend.tokens(texts)
 
 
 def _converted(ov, model: str, adapter: Path | None, threads: int, name: str, cache: Path) -> Path:

@@ -28,7 +28,7 @@ from qa.index.progress import Progress
 from qa.index.segment import write_segment
 from qa.index.store import VersionReader
 from qa.index.vectors import Storage
-from qa.index.views import VECTOR_FILES
+from qa.index.views import VECTOR_FILES, pooled_record
 from qa.models import Document
 from qa.settings import Settings
 
@@ -152,7 +152,7 @@ def plan_build(
 ) -> Plan:
     """The plan for a corpus whose ``unchanged`` files (relative paths) need no parsing."""
     old = {d.path: d for d in previous.documents.values()} if previous else {}
-    rewrite = previous is None or previous.manifest.chunking != _chunking(settings)
+    rewrite = previous is None or previous.manifest.chunking != chunking_of(settings)
     if rewrite:  # every document into new segments (vectors copied where texts match)
         reusable = list(previous.documents.values()) if previous else []
         return Plan(previous, reason, True, old, [old[p] for p in unchanged], reusable, [])
@@ -234,7 +234,7 @@ def publish_build(
     try:
         manifest = Manifest(
             version=version, model=model, dimensions=dims,
-            chunking=_chunking(settings), counts=counts,
+            chunking=chunking_of(settings), counts=counts,
             built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             build_seconds=round(time.perf_counter() - started, 3),
             views=VECTOR_FILES, segments=tuple(refs),
@@ -322,5 +322,5 @@ def _counts(
     return Counts(documents, chunks, sentences)
 
 
-def _chunking(settings: Settings) -> Chunking:
-    return Chunking(settings.chunk_size, settings.chunk_overlap)
+def chunking_of(settings: Settings) -> Chunking:
+    return Chunking(settings.chunk_size, settings.chunk_overlap, pooled_record())

@@ -13,10 +13,18 @@ import numpy as np
 from qa.corpus.chunker import Chunker
 from qa.corpus.sentences import split_spans
 from qa.index.embedder import Embedder
+from qa.index.pooling import Pooled, TokenPass, pooled_keys, pooled_vectors
 from qa.index.progress import Progress
 from qa.index.segment import SegmentData
 from qa.index.store import VersionReader
-from qa.index.views import CHUNKS, VECTOR_FILES, chunk_input, sentence_views
+from qa.index.views import (
+    CHUNKS,
+    POOLED,
+    VECTOR_FILES,
+    chunk_input,
+    pooled_from_record,
+    sentence_views,
+)
 from qa.models import Chunk, Document, Sentence
 from qa.settings import Settings
 
@@ -38,44 +46,83 @@ def split_documents(settings: Settings, documents: list[Document]) -> list[Split
     return [(doc, *split_document(doc, chunker)) for doc in documents]
 
 
+Key = str | Pooled  # what a vector is of: a text embedded alone, or a pooled span
+
+
+def view_keys(
+    document: Document,
+    chunks: list[Chunk],
+    sentences: list[Sentence],
+    pooled: dict[str, tuple[str, ...]] = POOLED,
+) -> dict[str, list[Key]]:
+    """Each vector file's keys for one document, in row order; ``pooled``: which views are
+    pooled from chunk passes, and how (another version's may differ: qa.index.views)."""
+    inputs = [chunk_input(document, c) for c in chunks]
+    views = sentence_views(document, sentences)
+    keys: dict[str, list[Key]] = {CHUNKS: list(inputs)}
+    keys.update(pooled_keys(document, chunks, sentences, inputs, views, pooled))
+    return keys
+
+
 def segment_data(
     embedder: Embedder,
     splits: list[Split],
-    known: Callable[[set[str]], dict[str, np.ndarray]],
+    known: Callable[[set[Key]], dict[Key, np.ndarray]],
     bar: Progress,
 ) -> tuple[SegmentData, int, int]:
-    """Vectors for split documents: ``known(texts)`` gives the vectors already held for
-    some of the texts, the rest are embedded. Returns the data, texts embedded, vectors
-    copied."""
+    """Vectors for split documents: ``known(keys)`` gives the vectors already held for
+    some of the keys, the rest are embedded (or pooled from one pass over their chunk).
+    Returns the data, texts embedded (chunks read for pooling included), vectors copied."""
     documents: list[Document] = []
     chunks: list[Chunk] = []
     sentences: list[Sentence] = []
-    inputs: dict[str, list[str]] = {name: [] for name in VECTOR_FILES}
+    inputs: dict[str, list[Key]] = {name: [] for name in VECTOR_FILES}
     for doc, doc_chunks, doc_sentences in splits:
         documents.append(doc)
         chunks += doc_chunks
         sentences += doc_sentences
-        inputs[CHUNKS] += [chunk_input(doc, c) for c in doc_chunks]
-        for name, texts in sentence_views(doc, doc_sentences).items():
-            inputs[name] += texts
-    unique = list(dict.fromkeys(t for texts in inputs.values() for t in texts))
+        for name, keys in view_keys(doc, doc_chunks, doc_sentences).items():
+            inputs[name] += keys
+    unique = list(dict.fromkeys(k for keys in inputs.values() for k in keys))
     found = known(set(unique))
-    missing = [t for t in unique if t not in found]
-    vectors = _embed(embedder, missing, bar)
-    table: dict[str, np.ndarray] = {**found, **dict(zip(missing, vectors))}
+    missing = [k for k in unique if k not in found]
+    table: dict[Key, np.ndarray] = dict(found)
+    pooled = [k for k in missing if isinstance(k, Pooled)]
+    sources = list(dict.fromkeys(k.source for k in pooled))
+    texts = [k for k in missing if isinstance(k, str)]
+    bar.embedding(len(sources) + len(texts))
+    passes = _passes(embedder, sources, bar)
+    table.update((source, p.whole()) for source, p in passes.items())
+    table.update(pooled_vectors(passes, pooled))
+    left = [k.text for k in pooled if k not in table]  # no token of theirs was read
+    texts = [t for t in dict.fromkeys([*texts, *left]) if t not in table]
+    table.update(zip(texts, _embed(embedder, texts, bar)))
+    for key in pooled:
+        if key not in table:
+            table[key] = table[key.text]
     dims = len(next(iter(table.values()))) if table else embedder.dimensions
 
     def view_vectors(view: str) -> np.ndarray:
-        rows = [table[t] for t in inputs[view]]
+        rows = [table[k] for k in inputs[view]]
         return np.stack(rows).astype(np.float32) if rows else np.zeros((0, dims), np.float32)
 
     data = SegmentData(documents, chunks, sentences, view_vectors)
-    return data, len(missing), len([t for t in unique if t in found])
+    return data, len(sources) + len(texts), len([k for k in unique if k in found])
+
+
+def _passes(embedder: Embedder, sources: list[str], bar: Progress) -> dict[str, TokenPass]:
+    """The model's token vectors of each chunk input, read once."""
+    out: dict[str, TokenPass] = {}
+    order = sorted(sources, key=len)
+    for start in range(0, len(order), EMBED_BATCH):
+        batch = order[start : start + EMBED_BATCH]
+        out.update(zip(batch, embedder.embed_tokens(batch)))
+        bar.embedded(len(batch))
+    return out
 
 
 def _embed(embedder: Embedder, texts: list[str], bar: Progress) -> list[np.ndarray]:
     """Vectors of ``texts`` in order, embedded shortest first so batches pad little."""
-    bar.embedding(len(texts))
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out: list[np.ndarray] = [np.empty(0)] * len(texts)
     for start in range(0, len(order), EMBED_BATCH):
@@ -87,26 +134,29 @@ def _embed(embedder: Embedder, texts: list[str], bar: Progress) -> list[np.ndarr
 
 
 def known_vectors(
-    previous: VersionReader | None, documents: list[Document], wanted: set[str] | None
-) -> dict[str, np.ndarray]:
-    """Vectors the last version holds for texts in ``wanted`` (every text when None), from
-    ``documents``' rows."""
-    found: dict[str, np.ndarray] = {}
+    previous: VersionReader | None, documents: list[Document], wanted: set[Key] | None
+) -> dict[Key, np.ndarray]:
+    """Vectors the last version holds for keys in ``wanted`` (every key when None), from
+    ``documents``' rows. Its keys are named as that version made its vectors: a view it
+    embedded as text offers text keys, so an index from before a view was pooled never
+    passes off its vectors as pooled ones."""
+    found: dict[Key, np.ndarray] = {}
     if previous is None:
         return found
+    pooled = pooled_from_record(previous.manifest.chunking.pooled)
     for doc in documents:
         sentence_rows = previous.sentence_rows(doc.id)
         chunk_rows = previous.chunk_rows(doc.id)
-        views = sentence_views(doc, [previous.sentences[r] for r in sentence_rows])
-        views[CHUNKS] = [chunk_input(doc, previous.chunks[r]) for r in chunk_rows]
-        for view, texts in views.items():
+        keys = view_keys(doc, [previous.chunks[r] for r in chunk_rows],
+                         [previous.sentences[r] for r in sentence_rows], pooled)  # fmt: skip
+        for view, view_keys_ in keys.items():
             rows = chunk_rows if view == CHUNKS else sentence_rows
             need = [
-                (t, r)
-                for t, r in zip(texts, rows)
-                if (wanted is None or t in wanted) and t not in found
+                (k, r)
+                for k, r in zip(view_keys_, rows)
+                if (wanted is None or k in wanted) and k not in found
             ]
             if need:
                 vectors = previous.vectors(view, [r for _, r in need])
-                found.update((t, v) for (t, _), v in zip(need, vectors))
+                found.update((k, v) for (k, _), v in zip(need, vectors))
     return found

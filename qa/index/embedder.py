@@ -25,6 +25,7 @@ import numpy as np
 from qa.index.adapter import adapter_digest
 from qa.index.backends import Backend, load_backend, resolve_model
 from qa.index.batching import MicroBatcher
+from qa.index.pooling import TokenPass
 from qa.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ class Embedder(Protocol):
     def dimensions(self) -> int: ...
 
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+
+    def embed_tokens(self, texts: list[str]) -> list[TokenPass]: ...
 
 
 def embedder_name(model: str, adapter: Path | None, backend: str = "torch") -> str:
@@ -113,6 +116,18 @@ class _Model:
             self._backend = self._loader()
         return self._backend
 
+    def tokens(self, texts: list[str]) -> list[TokenPass]:
+        """Token vectors of ``texts`` (in order), batched shortest first."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[TokenPass | None] = [None] * len(texts)
+        with self.lock:
+            backend = self._load()
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start : start + self.batch_size]
+                for i, result in zip(rows, backend.tokens([texts[i] for i in rows])):
+                    out[i] = result
+        return out  # type: ignore[return-value]
+
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         with self.lock:
             backend = self._load()
@@ -173,6 +188,10 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
         return self._build.encode(texts, progress)
+
+    def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
+        """Each text's token vectors and character offsets, for pooled views (builds)."""
+        return self._build.tokens(texts)
 
     def embed_query(self, text: str) -> np.ndarray:
         """One question's vector, batched with the questions asked at the same moment."""

@@ -20,8 +20,19 @@ SEGMENT_FILE = "segment.json"
 
 @dataclass(frozen=True)
 class Chunking:
+    """How documents are cut, and which views are pooled from a chunk's tokens: a change
+    of either rewrites every document (vectors copied where their keys still match)."""
+
     chunk_size: int
     chunk_overlap: int
+    pooled: tuple[str, ...] = ()  # "view=part+part", qa.index.views.POOLED
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Chunking:
+        pooled = raw.get("pooled", ())  # absent from indexes built before pooled views
+        if not isinstance(pooled, list | tuple):
+            raise TypeError(f"pooled is {pooled!r}")
+        return cls(int(raw["chunk_size"]), int(raw["chunk_overlap"]), tuple(map(str, pooled)))
 
 
 @dataclass(frozen=True)
@@ -86,7 +97,7 @@ class Manifest:
                 version=raw["version"],
                 model=raw["model"],
                 dimensions=int(raw["dimensions"]),
-                chunking=Chunking(**raw["chunking"]),
+                chunking=Chunking.from_dict(raw["chunking"]),
                 counts=Counts(**raw["counts"]),
                 built_at=raw["built_at"],
                 build_seconds=raw.get("build_seconds"),

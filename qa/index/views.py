@@ -1,11 +1,18 @@
-"""The registry of what is embedded: chunks, and each sentence several ways ("views").
+"""The registry of what is embedded: chunks, and each sentence two ways ("views").
 
-Answer sentences often say "it" or "she" where the question names the thing, so a
-sentence is embedded alone, after its document title, after the title and the sentence
-before it, and followed by the sentence after it. The build embeds every view, the store
-keeps one vector file per view, the ranker turns each view's cosine into the feature
-named here, and bench/fit_weights.py fits a weight for each: adding a view is one entry
-below (its weight is 0 until fitted into ``qa.answer.ranker.WEIGHTS``).
+Answer sentences often say "it" or "she" where the question names the thing, so besides
+the sentence alone the index holds a vector of the sentence in its context: the document
+title, the sentence before it and the sentence itself. That one is not embedded as a text
+of its own but pooled from the model's single pass over the chunk the sentence sits in
+(qa.index.pooling), so the build reads each chunk once and each sentence twice instead of
+six times. The store keeps one vector file per view, the ranker turns each view's cosine
+into the feature named here, and bench/fit_weights.py fits a weight for each: adding a
+view is one entry below (its weight is 0 until fitted into ``qa.answer.ranker.WEIGHTS``).
+
+Which views earn their cost was measured (bench/views.py, README "Which sentence views
+earn their cost"): a separately embedded titled view and a sentence-plus-next view, and
+pooled versions of those, added nothing to cross-validated acc@1 once the pooled context
+view was there.
 """
 
 from __future__ import annotations
@@ -22,33 +29,42 @@ CHUNKS = "chunks"  # the vector file of chunk embeddings
 class SentenceView:
     """One way of embedding a sentence."""
 
-    name: str  # its vector file is ``<name>.faiss``
-    feature: str  # the ranker feature holding cosine(question, view text)
+    name: str  # its vector file is ``<name>.faiss`` or ``<name>.npy``
+    feature: str  # the ranker feature holding cosine(question, view)
     texts: Callable[[str, list[str]], list[str]]  # (title, sentence texts) -> view texts
+    # Pooled views: the parts of the chunk input whose tokens are averaged, of "title",
+    # "previous", "sentence" and "next" (qa.index.pooling); their text is embedded only
+    # for a sentence no chunk holds whole. Empty: the text is embedded.
+    pooled: tuple[str, ...] = ()
 
 
 def _previous(texts: list[str]) -> list[str]:
     return [""] + texts[:-1]
 
 
-def _following(texts: list[str]) -> list[str]:
-    return texts[1:] + [""]
-
-
 SENTENCE_VIEWS: tuple[SentenceView, ...] = (
     SentenceView("sentences", "dense", lambda title, texts: list(texts)),
-    SentenceView("titled", "titled", lambda title, texts: [f"{title}. {t}" for t in texts]),
     SentenceView(
         "contexts",
         "context",
         lambda title, texts: [f"{title}. {p} {t}".strip() for p, t in zip(_previous(texts), texts)],
-    ),
-    SentenceView(
-        "withnext",
-        "withnext",
-        lambda title, texts: [f"{t} {n}".strip() for t, n in zip(texts, _following(texts))],
+        pooled=("title", "previous", "sentence"),
     ),
 )
+POOLED = {view.name: view.pooled for view in SENTENCE_VIEWS if view.pooled}
+
+
+def pooled_record(pooled: dict[str, tuple[str, ...]] = POOLED) -> tuple[str, ...]:
+    """How views are pooled, as an index manifest records it: ("contexts=title+...", ...)."""
+    return tuple(f"{view}={'+'.join(parts)}" for view, parts in pooled.items())
+
+
+def pooled_from_record(record: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The inverse of ``pooled_record``, for the vectors an older version holds."""
+    pairs = (entry.split("=", 1) for entry in record if "=" in entry)
+    return {view: tuple(parts.split("+")) for view, parts in pairs}
+
+
 SENTENCES = SENTENCE_VIEWS[0].name  # the sentence alone: nearest-sentence search
 VECTOR_FILES = (CHUNKS, *(view.name for view in SENTENCE_VIEWS))
 # The views the query side searches; the others are only read for cosines of known rows.

@@ -6,26 +6,43 @@ The real model comes from the session-scoped ``embedder`` fixture in tests/conft
 from __future__ import annotations
 
 import hashlib
+import re
 
 import numpy as np
 
+from qa.index.pooling import TokenPass
+
 
 class FakeEmbedder:
-    """Deterministic hash vectors under another model name; for model-independent logic only."""
+    """Deterministic hash vectors under another model name; for model-independent logic only.
+
+    A text's vector is the normalized mean of its words' hash vectors, and its token pass
+    (``embed_tokens``) is those word vectors, so a chunk's pooled whole equals its
+    embedding, as with the real model."""
 
     def __init__(self, name: str = "fake-model", dimensions: int = 8) -> None:
         self.name = name
         self.dimensions = dimensions
         self.calls: list[list[str]] = []
 
+    def _words(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        words = list(re.finditer(r"\S+", text)) or [re.match("", text)]
+        vectors = np.zeros((len(words), self.dimensions), dtype=np.float32)
+        for i, word in enumerate(words):
+            seed = int.from_bytes(hashlib.sha256(word.group().encode()).digest()[:8], "little")
+            vectors[i] = np.random.default_rng(seed).random(self.dimensions) + 0.01
+        return vectors, np.array([m.span() for m in words], dtype=np.int64)
+
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
         self.calls.append(list(texts))
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for i, text in enumerate(texts):
-            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
-            vector = np.random.default_rng(seed).random(self.dimensions) + 0.01
-            out[i] = vector / np.linalg.norm(vector)
+            out[i] = TokenPass(*self._words(text)).whole()
         return out
+
+    def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
+        self.calls.append(list(texts))
+        return [TokenPass(*self._words(text)) for text in texts]
 
 
 class CountingEmbedder:
@@ -43,3 +60,7 @@ class CountingEmbedder:
     def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
         self.texts += texts
         return self.inner.embed(texts, progress)
+
+    def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
+        self.texts += texts
+        return self.inner.embed_tokens(texts)

@@ -16,30 +16,29 @@ def test_coverage_is_the_share_of_idf_mass_the_corpus_holds():
 
 def test_evidence_reads_the_best_sentence_and_its_margin():
     ranked = [
-        ScoredSentence(4, 10.0, {"dense": 0.6, "titled": 0.7, "lexical": 0.5}),
-        ScoredSentence(2, 8.5, {"dense": 0.5, "titled": 0.6, "lexical": 0.1}),
+        ScoredSentence(4, 10.0, {"dense": 0.6, "lexical": 0.5}),
+        ScoredSentence(2, 8.5, {"dense": 0.5, "lexical": 0.1}),
     ]
     found = evidence(ranked, coverage=0.8)
-    assert found == Evidence(10.0, 0.6, 0.7, 0.5, 0.8, 1.5)
+    assert found == Evidence(10.0, 0.6, 0.5, 0.8, 1.5)
     assert evidence([], 1.0) is None
     assert confidence(None) == 0.0
 
 
 def test_a_clearer_winner_is_more_confident_and_every_value_is_a_probability():
-    base = Evidence(score=9.0, dense=0.5, titled=0.6, lexical=0.4, coverage=1.0, margin=0.2)
-    clearer = Evidence(score=9.0, dense=0.5, titled=0.6, lexical=0.4, coverage=1.0, margin=2.0)
-    higher = Evidence(score=12.0, dense=0.5, titled=0.6, lexical=0.4, coverage=1.0, margin=0.2)
+    base = Evidence(score=9.0, dense=0.5, lexical=0.4, coverage=1.0, margin=0.2)
+    clearer = Evidence(score=9.0, dense=0.5, lexical=0.4, coverage=1.0, margin=2.0)
+    higher = Evidence(score=12.0, dense=0.5, lexical=0.4, coverage=1.0, margin=0.2)
     assert confidence(clearer) > confidence(base)
     assert confidence(higher) > confidence(base)
-    extreme = Evidence(1e9, 1.0, 1.0, 1.0, 1.0, 1e9)
+    extreme = Evidence(1e9, 1.0, 1.0, 1.0, 1e9)
     assert 0.0 < confidence(base) < 1.0 and confidence(extreme) <= 1.0
 
 
 def test_confidence_is_a_probability_that_grows_with_the_score():
     scores = [-1.0, 0.0, 0.5, 0.875, 1.0, 2.0]
     values = [
-        confidence(Evidence(s, dense=0.5, titled=0.6, lexical=0.4, coverage=1.0, margin=0.5))
-        for s in scores
+        confidence(Evidence(s, dense=0.5, lexical=0.4, coverage=1.0, margin=0.5)) for s in scores
     ]
 
     assert all(0.0 < v < 1.0 for v in values)

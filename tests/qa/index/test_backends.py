@@ -83,6 +83,20 @@ def test_openvino_gives_torchs_vectors_so_the_index_keeps_its_name(
         )
 
 
+def test_token_passes_pool_to_each_backends_own_vectors(torch_embedder, openvino_embedder):
+    """Pooled views read chunks token by token; on OpenVINO that pass runs on torch, so an
+    index's pooled vectors are the same whichever backend built it."""
+    on_torch = torch_embedder.embed_tokens(TEXTS)
+    on_openvino = openvino_embedder.embed_tokens(TEXTS)
+    wholes = np.array([p.whole() for p in on_torch])
+
+    assert np.abs(wholes - torch_embedder.embed(TEXTS)).max() < 1e-5  # truncation included
+    assert np.abs(wholes - openvino_embedder.embed(TEXTS)).max() < 1e-5
+    for a, b in zip(on_torch, on_openvino):
+        assert (a.offsets == b.offsets).all() and np.abs(a.vectors - b.vectors).max() < 1e-5
+    assert len(on_torch[4].offsets) == 256  # cut at the model's input length, as embedding is
+
+
 def test_openvino_keeps_to_the_configured_threads(openvino_embedder):
     compiled = openvino_embedder._query.get().compiled
     assert compiled.get_property("INFERENCE_NUM_THREADS") == 1

@@ -22,10 +22,11 @@ pytest.importorskip("ray", reason='the ray extra is not installed: pip install -
 from qa.errors import DistributedBuildFailed  # noqa: E402
 from qa.index import distributed, layout  # noqa: E402
 from qa.index.build import build_index  # noqa: E402
-from qa.index.contents import split_documents  # noqa: E402
+from qa.index.contents import split_documents, view_keys  # noqa: E402
 from qa.index.distributed import EmbedWriter  # noqa: E402
+from qa.index.pooling import Pooled  # noqa: E402
 from qa.index.store import VersionReader  # noqa: E402
-from qa.index.views import CHUNKS, VECTOR_FILES, chunk_input, sentence_views  # noqa: E402
+from qa.index.views import CHUNKS, VECTOR_FILES  # noqa: E402
 from qa.runtime import Runtime  # noqa: E402
 from tests.support.corpora import ARTICLE, SHIPPED_CORPUS  # noqa: E402
 from tests.support.embedders import FakeEmbedder  # noqa: E402
@@ -100,12 +101,12 @@ def test_a_ray_build_answers_every_question_as_a_local_build(tmp_path, embedder,
 
 
 def _texts(settings, path: str) -> set[str]:
-    """Every text the build embeds for the corpus file ``path``, each view included."""
+    """Every text the build embeds or reads for pooling for the corpus file ``path``."""
     from qa.corpus.loader import load_file
 
     [(doc, chunks, sentences)] = split_documents(settings, [load_file(settings.corpus_dir, path)])
-    views = sentence_views(doc, sentences)
-    return {chunk_input(doc, c) for c in chunks} | {t for ts in views.values() for t in ts}
+    keys = {k for ks in view_keys(doc, chunks, sentences).values() for k in ks}
+    return {k.source if isinstance(k, Pooled) else k for k in keys}
 
 
 def test_an_incremental_ray_build_embeds_only_what_changed(tmp_path, embedder, local_ray):

@@ -1,0 +1,146 @@
+"""Sentence views pooled from one pass of the model over each chunk ("late chunking").
+
+Embedding a sentence several ways (qa.index.views) reads each sentence four times and its
+neighbours twice more: six times the tokens of the text. Instead, the model reads each
+chunk once (as the index embeds it: title, blank line, chunk text), and a sentence's view
+is the mean of the output vectors of the tokens in that view's spans (the sentence; the
+title and the sentence; the title, the sentence before and the sentence). Every token has
+already attended to the whole chunk, so the pooled vector carries the context the
+separate views spell out, at the cost of one pass. The chunk's own vector is the mean over
+all its tokens, which is what embedding the chunk gives.
+
+A pooled vector is named by a ``Pooled`` key: the chunk input and the character spans, so
+the same chunk text always gives the same vector and the build can copy it from the last
+version like any embedded text. A sentence that no chunk holds whole, or whose tokens fall
+beyond the model's input length, is embedded alone from the view's text instead.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.models import Chunk, Document, Sentence
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """A vector pooled from the tokens of ``spans`` (character offsets into ``source``)."""
+
+    source: str  # the text the model reads: a chunk input
+    spans: tuple[Span, ...]
+    anchor: Span  # the sentence itself: the pass must read it to its end
+    text: str  # the view's own text, embedded alone when the pass stops before the anchor ends
+
+
+@dataclass(frozen=True)
+class TokenPass:
+    """The model's output for one text: a vector and a character span per token."""
+
+    vectors: np.ndarray  # tokens x dimensions, float32 (special tokens included)
+    offsets: np.ndarray  # tokens x 2; (0, 0) for special tokens
+
+    def whole(self) -> np.ndarray:
+        """The text's own embedding: the normalized mean over every token."""
+        return _unit(self.vectors.mean(0))
+
+    def pool(self, spans: tuple[Span, ...], anchor: Span | None = None) -> np.ndarray | None:
+        """The normalized mean of the tokens inside ``spans``; None when there are none,
+        or when the text was cut (the model's input length) before ``anchor`` ends."""
+        starts, ends = self.offsets[:, 0], self.offsets[:, 1]
+        if anchor is not None and (len(ends) == 0 or int(ends.max()) < anchor[1]):
+            return None
+        inside = np.zeros(len(starts), dtype=bool)
+        for a, b in spans:
+            inside |= (ends > starts) & (starts >= a) & (ends <= b)
+        if not inside.any():
+            return None
+        return _unit(self.vectors[inside].mean(0))
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
+
+
+def home_chunks(chunks: list[Chunk], sentences: list[Sentence]) -> list[int | None]:
+    """For each sentence, the chunk it is read in: of the chunks holding it whole, the one
+    that also holds the sentence before it (the context view reads that one), then the
+    one after it, then where it sits most centred; None when no chunk holds it whole."""
+    order = sorted(range(len(chunks)), key=lambda i: chunks[i].start)
+    starts = [chunks[i].start for i in order]
+
+    def holds(c: Chunk, j: int) -> bool:
+        return (
+            0 <= j < len(sentences) and c.start <= sentences[j].start and sentences[j].end <= c.end
+        )
+
+    homes: list[int | None] = []
+    for i, s in enumerate(sentences):
+        best, rank = None, (False, False, -1)
+        k = bisect.bisect_right(starts, s.start) - 1
+        # Chunks follow each other, so their ends rise with their starts: walking back
+        # from the last chunk starting before the sentence, stop at one ending before it.
+        while k >= 0 and chunks[order[k]].end >= s.end:
+            c = chunks[order[k]]
+            here = (holds(c, i - 1), holds(c, i + 1), min(s.start - c.start, c.end - s.end))
+            if here > rank:
+                best, rank = order[k], here
+            k -= 1
+        homes.append(best)
+    return homes
+
+
+def pooled_keys(
+    document: Document,
+    chunks: list[Chunk],
+    sentences: list[Sentence],
+    chunk_inputs: list[str],
+    views: dict[str, list[str]],
+    pooled: dict[str, tuple[str, ...]],
+) -> dict[str, list[str | Pooled]]:
+    """Each view's keys for a document's sentences: ``Pooled`` for the views in ``pooled``
+    (view -> the parts it averages, of "title", "previous", "sentence", "next"), the
+    view's text otherwise and wherever no chunk holds the sentence whole."""
+    out: dict[str, list[str | Pooled]] = {view: list(texts) for view, texts in views.items()}
+    for i, home in enumerate(home_chunks(chunks, sentences)):
+        if home is None:
+            continue
+        parts = _parts(document, chunks[home], len(chunk_inputs[home]), sentences, i)
+        anchor = parts["sentence"]
+        assert anchor is not None  # the home chunk holds the sentence whole
+        for view, wanted in pooled.items():
+            spans = tuple(span for p in wanted if (span := parts.get(p)) is not None)
+            out[view][i] = Pooled(chunk_inputs[home], spans, anchor, views[view][i])
+    return out
+
+
+def _parts(
+    document: Document, chunk: Chunk, input_length: int, sentences: list[Sentence], i: int
+) -> dict[str, Span | None]:
+    """Where the title and sentence ``i`` with its neighbours sit in the chunk's input
+    (None for a neighbour outside the chunk)."""
+    shift = input_length - len(chunk.text) - chunk.start  # document -> input offsets
+
+    def inside(j: int) -> Span | None:
+        if 0 <= j < len(sentences):
+            t = sentences[j]
+            if t.start >= chunk.start and t.end <= chunk.end:
+                return (t.start + shift, t.end + shift)
+        return None
+
+    return {"title": (0, len(document.title)), "sentence": inside(i),
+            "previous": inside(i - 1), "next": inside(i + 1)}  # fmt: skip
+
+
+def pooled_vectors(passes: dict[str, TokenPass], keys: list[Pooled]) -> dict[Pooled, np.ndarray]:
+    """Vectors of ``keys`` whose spans hold tokens of their source's pass."""
+    out = {}
+    for key in keys:
+        vector = passes[key.source].pool(key.spans, key.anchor)
+        if vector is not None:
+            out[key] = vector
+    return out
