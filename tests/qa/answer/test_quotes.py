@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qa.answer.quotes import PAIR_MARGIN, QUOTE_MARGIN, pick
+from qa.answer.quotes import NEEDS_PREVIOUS, PAIR_MARGIN, PREVIOUS_MARGIN, QUOTE_MARGIN, pick
 from qa.answer.ranker import ScoredSentence
 from qa.models import Sentence
 
@@ -56,6 +56,21 @@ def test_a_neighbour_beyond_the_margin_stays_out():
     picks = pick(reader, scored(r1=10.0, r2=10.0 - PAIR_MARGIN - 0.01, r0=1.0), limit=1)
 
     assert [p.rows for p in picks] == [(1,)]
+
+
+def test_the_sentence_before_joins_further_off_when_it_holds_question_words_the_pick_lacks():
+    reader = table(ARTICLE)
+    lacking = {"residual": 0.4, "residual_context": 0.45 + NEEDS_PREVIOUS}
+    below = 10.0 - PAIR_MARGIN - 0.5  # beyond the plain margin, within PREVIOUS_MARGIN
+    assert PAIR_MARGIN < 10.0 - below <= PREVIOUS_MARGIN
+
+    def picked(features: dict[str, float], before: float) -> list[tuple[int, ...]]:
+        ranked = [ScoredSentence(1, 10.0, features), ScoredSentence(0, before, {})]
+        return [p.rows for p in pick(reader, ranked, limit=1)]
+
+    assert picked(lacking, below) == [(0, 1)]
+    assert picked({"residual": 0.4, "residual_context": 0.5}, below) == [(1,)]  # lends little
+    assert picked(lacking, 10.0 - PREVIOUS_MARGIN - 0.01) == [(1,)]  # too far below
 
 
 def test_the_better_of_two_neighbours_is_the_one_that_joins():
