@@ -8,9 +8,11 @@ run; then a second, unchanged ``qa index`` is timed as a user runs it.
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.build [--tsv bench/data/wikiqa-dev.tsv]
         [--tools qabot,txtai,langchain] [--threads 1] [--backend openvino]
 
-qa-bot embeds every chunk and each sentence four ways (qa.index.views); txtai and
-LangChain embed 800-character chunks (bench/other_indexers.py says why and how), so
-the texts each embeds are counted and texts/s is the comparable rate.
+qa-bot reads every chunk once (pooling each sentence's context view from that pass) and
+embeds each sentence alone (qa.index.views); txtai and LangChain embed 800-character
+chunks (bench/other_indexers.py says why and how). The texts each embeds are counted
+(for qa-bot: chunk passes, sentences, and views embedded alone where no chunk holds a
+sentence whole); bench/token_rate.py counts the tokens, the fair measure.
 """
 
 from __future__ import annotations

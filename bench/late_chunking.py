@@ -1,7 +1,8 @@
 """Probe: sentence vectors pooled from one pass over each chunk ("late chunking") against
-the sentence views qa-bot embeds one text at a time.
+the same views embedded one text at a time.
 
-A full build embeds 6.7 times the tokens of a chunk-only indexer (bench/token_rate.py),
+This probe came before the build pooled its context view (qa.index.pooling): when the
+build embedded four separate views, it read 6.7 times the tokens of a chunk-only indexer,
 most of them in views that repeat a neighbouring sentence. Here each chunk's input (title
 and chunk text, as the index embeds it) is run through the model once; a sentence's
 vector is the mean of its tokens' output vectors ("late"), or of its own and the previous

@@ -1,9 +1,10 @@
 """Where a full build's time goes: tokens embedded, and the embedder's rate on each kind of text.
 
-qa-bot embeds each chunk and four views of each sentence (qa.index.views); txtai and
-LangChain embed 800/100-character chunks (bench/other_indexers.py). This counts the
-tokens each would embed for the WikiQA dev corpus (the model's tokenizer, truncated at its
-maximum length), then times qa-bot's own embedder, length-sorted in batches of 64, on
+qa-bot reads each chunk once (its vector, and the pooled context view of the sentences
+in it) and embeds each sentence alone (qa.index.views); txtai and LangChain embed
+800/100-character chunks (bench/other_indexers.py). This counts the tokens each would
+embed for the WikiQA dev corpus (the model's tokenizer, truncated at its maximum length;
+a pooled view read in its chunk's pass costs no tokens of its own), then times qa-bot's own embedder, length-sorted in batches of 64, on
 samples of both kinds of text, alternating, so the two rates come from the same minutes.
 
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.token_rate [--rounds 2]
@@ -23,8 +24,8 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from qa.corpus.loader import load_corpus
 from qa.evaluation.datasets import load_wikiqa
-from qa.index.contents import split_documents
-from qa.index.views import CHUNKS, chunk_input, sentence_views
+from qa.index.contents import split_documents, view_keys
+from qa.index.pooling import Pooled
 from qa.runtime import build_embedder
 from qa.settings import Settings
 
@@ -45,11 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(_env_file=None, corpus_dir=corpus, index_dir=Path(tmp) / "index",
                             torch_threads=1)  # fmt: skip
         documents, _ = load_corpus(corpus)
-        by_view: dict[str, list[str]] = {CHUNKS: []}
+        keys: dict[str, list] = {}
         for doc, chunks, sentences in split_documents(settings, documents):
-            by_view[CHUNKS] += [chunk_input(doc, c) for c in chunks]
-            for view, texts in sentence_views(doc, sentences).items():
-                by_view.setdefault(view, []).extend(texts)
+            for view, view_keys_ in view_keys(doc, chunks, sentences).items():
+                keys.setdefault(view, []).extend(view_keys_)
+        by_view = {view: [k for k in ks if isinstance(k, str)] for view, ks in keys.items()}
+        pooled = {view: sum(isinstance(k, Pooled) for k in ks) for view, ks in keys.items()}
         splitter = RecursiveCharacterTextSplitter(chunk_size=800, chunk_overlap=100)
         theirs = [
             t for p in sorted(corpus.rglob("*.txt")) for t in splitter.split_text(p.read_text())
@@ -68,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| texts | count | tokens |\n| --- | --- | --- |")
     for view, texts in by_view.items():
         print(f"| qa-bot {view} | {len(texts):,} | {tokens(texts):,} |")
+        if pooled[view]:
+            print(f"| qa-bot {view}, pooled from the chunks' passes | {pooled[view]:,} | 0 |")
     print(f"| qa-bot, all (distinct) | {len(ours):,} | {tokens(ours):,} |")
     print(f"| 800/100-character chunks (txtai, LangChain) | {len(theirs):,} | {tokens(theirs):,} |")
 

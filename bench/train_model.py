@@ -59,7 +59,9 @@ class LoRALinear(nn.Module):
 
 
 def view_text(title: str, sentences: list[str], i: int, view: int) -> str:
-    """The answer sentence as one of the index's four sentence views shows it."""
+    """The answer sentence in one of the four ways the index embedded sentences when the
+    shipped adapter was trained (alone, titled, after the sentence before, with the next);
+    the index now embeds the first and pools the third from its chunk (qa.index.views)."""
     text = sentences[i]
     if view == 1:
         return f"{title}. {text}"

@@ -1,5 +1,6 @@
 """Does each sentence view earn its build cost? Cross-validated acc@1 with the view's
-feature removed, against the share of embedded texts (and characters) the view costs.
+feature removed, against the share of embedded texts (and characters) the view costs
+(none for a view pooled from its chunk's pass, but the few it embeds alone).
 
 Every WikiQA dev and XQuAD dev question is ranked once by the current code (as
 bench/fit_weights.py does); then, for each view, the ranker is refitted without that
@@ -25,7 +26,8 @@ from qa.answer.ranker import FEATURES
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import load_corpus
 from qa.index.build import split_document
-from qa.index.views import CHUNKS, SENTENCE_VIEWS, chunk_input, sentence_views
+from qa.index.contents import view_keys
+from qa.index.views import SENTENCE_VIEWS
 from qa.runtime import build_embedder
 from qa.settings import Settings
 
@@ -33,15 +35,15 @@ BENCH = Path(__file__).resolve().parent
 
 
 def costs(corpus: Path, settings: Settings) -> dict[str, tuple[int, int]]:
-    """(distinct texts, characters) each view embeds for the documents of ``corpus``."""
+    """(distinct texts, characters) each view embeds for the documents of ``corpus``; a
+    view pooled from its chunk's pass costs only the texts it embeds alone."""
     chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
     texts: dict[str, set[str]] = {}
     documents, _ = load_corpus(corpus)
     for doc in documents:
         chunks, sentences = split_document(doc, chunker)
-        texts.setdefault(CHUNKS, set()).update(chunk_input(doc, c) for c in chunks)
-        for view, view_texts in sentence_views(doc, sentences).items():
-            texts.setdefault(view, set()).update(view_texts)
+        for view, keys in view_keys(doc, chunks, sentences).items():
+            texts.setdefault(view, set()).update(k for k in keys if isinstance(k, str))
     return {view: (len(t), sum(map(len, t))) for view, t in texts.items()}
 
 
