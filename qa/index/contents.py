@@ -13,7 +13,7 @@ import numpy as np
 from qa.corpus.chunker import Chunker
 from qa.corpus.sentences import split_spans
 from qa.index.embedder import Embedder
-from qa.index.pooling import Pooled, TokenPass, pooled_keys, pooled_vectors
+from qa.index.pooling import Pooled, pooled_keys, pooled_vectors
 from qa.index.progress import Progress
 from qa.index.segment import SegmentData
 from qa.index.store import VersionReader
@@ -29,6 +29,7 @@ from qa.models import Chunk, Document, Sentence
 from qa.settings import Settings
 
 EMBED_BATCH = 1024  # texts per call to the embedder: the progress bar moves this often
+PASS_BATCH = 128  # chunk inputs per token pass call: their token vectors are held at once
 
 Split = tuple[Document, list[Chunk], list[Sentence]]  # a document with its spans
 
@@ -88,12 +89,12 @@ def segment_data(
     missing = [k for k in unique if k not in found]
     table: dict[Key, np.ndarray] = dict(found)
     pooled = [k for k in missing if isinstance(k, Pooled)]
-    sources = list(dict.fromkeys(k.source for k in pooled))
+    by_source: dict[str, list[Pooled]] = {}
+    for key in pooled:
+        by_source.setdefault(key.source, []).append(key)
     texts = [k for k in missing if isinstance(k, str)]
-    bar.embedding(len(sources) + len(texts))
-    passes = _passes(embedder, sources, bar)
-    table.update((source, p.whole()) for source, p in passes.items())
-    table.update(pooled_vectors(passes, pooled))
+    bar.embedding(len(by_source) + len(texts))
+    table.update(_pool(embedder, by_source, bar))
     left = [k.text for k in pooled if k not in table]  # no token of theirs was read
     texts = [t for t in dict.fromkeys([*texts, *left]) if t not in table]
     table.update(zip(texts, _embed(embedder, texts, bar)))
@@ -107,16 +108,22 @@ def segment_data(
         return np.stack(rows).astype(np.float32) if rows else np.zeros((0, dims), np.float32)
 
     data = SegmentData(documents, chunks, sentences, view_vectors)
-    return data, len(sources) + len(texts), len([k for k in unique if k in found])
+    return data, len(by_source) + len(texts), len([k for k in unique if k in found])
 
 
-def _passes(embedder: Embedder, sources: list[str], bar: Progress) -> dict[str, TokenPass]:
-    """The model's token vectors of each chunk input, read once."""
-    out: dict[str, TokenPass] = {}
-    order = sorted(sources, key=len)
-    for start in range(0, len(order), EMBED_BATCH):
-        batch = order[start : start + EMBED_BATCH]
-        out.update(zip(batch, embedder.embed_tokens(batch)))
+def _pool(
+    embedder: Embedder, by_source: dict[str, list[Pooled]], bar: Progress
+) -> dict[Key, np.ndarray]:
+    """Each chunk input read once: its own vector and those of its pooled keys. Token
+    vectors are held for one batch of chunks at a time (about 0.3 MB per chunk), never
+    for the whole build."""
+    out: dict[Key, np.ndarray] = {}
+    order = sorted(by_source, key=len)
+    for start in range(0, len(order), PASS_BATCH):
+        batch = order[start : start + PASS_BATCH]
+        for source, read in zip(batch, embedder.embed_tokens(batch)):
+            out[source] = read.whole()
+            out.update(pooled_vectors(read, by_source[source]))
         bar.embedded(len(batch))
     return out
 

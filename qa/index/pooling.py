@@ -136,11 +136,12 @@ def _parts(
             "previous": inside(i - 1), "next": inside(i + 1)}  # fmt: skip
 
 
-def pooled_vectors(passes: dict[str, TokenPass], keys: list[Pooled]) -> dict[Pooled, np.ndarray]:
-    """Vectors of ``keys`` whose spans hold tokens of their source's pass."""
+def pooled_vectors(read: TokenPass, keys: list[Pooled]) -> dict[Pooled, np.ndarray]:
+    """Vectors of ``keys`` (all of one source, whose pass is ``read``) that the pass read
+    to the end of their sentence."""
     out = {}
     for key in keys:
-        vector = passes[key.source].pool(key.spans, key.anchor)
+        vector = read.pool(key.spans, key.anchor)
         if vector is not None:
             out[key] = vector
     return out

@@ -7,7 +7,7 @@ import json
 import numpy as np
 
 from qa.corpus.loader import load_corpus
-from qa.index import layout
+from qa.index import contents, layout
 from qa.index.build import build_index
 from qa.index.contents import segment_data, split_documents, view_keys
 from qa.index.pooling import Pooled, TokenPass, home_chunks
@@ -156,3 +156,25 @@ def test_an_index_from_before_pooling_is_rewritten_and_its_contexts_never_reused
     )  # every chunk read again, nothing else embedded
     current = json.loads((layout.current_folder(settings.index_dir) / "manifest.json").read_text())
     assert current["chunking"]["pooled"] == ["contexts=title+previous+sentence"]
+
+
+def test_token_vectors_are_read_a_batch_of_chunks_at_a_time(tmp_path, monkeypatch):
+    """A million-sentence build must not hold every chunk's token vectors at once."""
+    text = "Rivers\n\n" + " ".join(f"River {i} flows {i} km to town {i}." for i in range(200))
+    settings = corpus_settings(tmp_path, {"rivers.txt": text})
+    splits = split_documents(settings, _documents(settings))
+    whole = segment_data(FakeEmbedder(), splits, lambda keys: {}, Progress(False))[0]
+
+    monkeypatch.setattr(contents, "PASS_BATCH", 2)
+    fake = FakeEmbedder()
+    batched = segment_data(fake, splits, lambda keys: {}, Progress(False))[0]
+
+    passes = [call for call in fake.calls if call and call[0].startswith("Rivers\n\n")]
+    assert len(splits[0][1]) > 4 and passes and max(map(len, passes)) <= 2
+    assert np.array_equal(batched.vectors(VIEW), whole.vectors(VIEW))
+    assert np.array_equal(batched.vectors(CHUNKS), whole.vectors(CHUNKS))
+
+
+def _documents(settings):
+    documents, _ = load_corpus(settings.corpus_dir)
+    return documents
