@@ -50,6 +50,7 @@ class Question:
     labels: np.ndarray  # 1.0 where the candidate holds the answer
     answerable: bool
     coverage: float  # corpus coverage of the question's vocabulary
+    absent: float  # 1.0 when the question names a word the corpus never mentions
 
 
 def collect(path: Path, group: str, work: Path, settings: Settings, embedder) -> list[Question]:
@@ -63,8 +64,8 @@ def collect(path: Path, group: str, work: Path, settings: Settings, embedder) ->
         reader = ranking.reader
         x = np.array([[s.features[n] for n in FEATURES] for s in ranking.ranked])
         y = np.array([float(sentence_right(item, reader, s.row)) for s in ranking.ranked])
-        coverage = ranking.evidence.coverage  # as the service computed it for the confidence
-        out.append(Question(group, x, y, bool(item.expected), coverage))
+        found = ranking.evidence  # as the service computed it for the confidence
+        out.append(Question(group, x, y, bool(item.expected), found.coverage, found.absent))
     print(f"{path}: {len(out)} questions ranked", flush=True)
     return out
 
@@ -112,6 +113,7 @@ def evidence(q: Question, w: np.ndarray) -> np.ndarray:
         "lexical": named.get("lexical", 0.0),
         "coverage": q.coverage,
         "margin": scores[order[0]] - second,
+        "absent": q.absent,
     }
     return np.array([values[name] for name in COEFFICIENTS])
 

@@ -19,13 +19,14 @@ from qa.answer.ranker import ScoredSentence
 
 # Fitted by `.venv/bin/python -m bench.fit_weights` (see its output "CONFIDENCE = ...").
 COEFFICIENTS = {
-    "score": 0.577,  # the ranker's score of the best sentence
-    "dense": -1.678,  # cosine(question, best sentence alone)
-    "lexical": -0.832,  # share of the question's idf mass in the best sentence
-    "coverage": -0.448,  # share of the question's idf mass whose words occur in the corpus
+    "score": 0.542,  # the ranker's score of the best sentence
+    "dense": -1.616,  # cosine(question, best sentence alone)
+    "lexical": -0.712,  # share of the question's idf mass in the best sentence
+    "coverage": -0.769,  # share of the question's idf mass whose words occur in the corpus
     "margin": 0.837,  # best score minus the second best
+    "absent": -1.822,  # 1 when the question names a word the corpus never mentions (qa.answer.names)
 }
-INTERCEPT = -5.826
+INTERCEPT = -5.209
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Evidence:
     lexical: float
     coverage: float
     margin: float
+    absent: float = 0.0  # 1.0 when the question names something the corpus never mentions
 
     def as_dict(self) -> dict[str, float]:
         return {name: getattr(self, name) for name in COEFFICIENTS}
@@ -54,7 +56,9 @@ def corpus_coverage(idf: dict[str, float], unseen_idf: float) -> float:
     return sum(w for w in idf.values() if w < unseen_idf - 1e-9) / total
 
 
-def evidence(ranked: list[ScoredSentence], coverage: float) -> Evidence | None:
+def evidence(
+    ranked: list[ScoredSentence], coverage: float, absent: bool = False
+) -> Evidence | None:
     """The evidence of a ranking, best sentence first; None when nothing was ranked."""
     if not ranked:
         return None
@@ -66,6 +70,7 @@ def evidence(ranked: list[ScoredSentence], coverage: float) -> Evidence | None:
         lexical=best.features.get("lexical", 0.0),
         coverage=coverage,
         margin=best.score - second,
+        absent=float(absent),
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer import confidence, ranker
+from qa.answer import confidence, names, ranker
 from qa.answer.quotes import pick
 from qa.answer.retriever import ChunkHit, retrieve
 from qa.errors import DocumentNotFound, InvalidQuestion
@@ -100,8 +100,11 @@ class AnswerService:
         rows, strength = ranker.candidate_rows(reader, hits, vector)
         weights = reader.idf(terms)
         ranked = ranker.rank(reader, vector, weights, rows, strength, question)
-        coverage = confidence.corpus_coverage(weights, idf(0, len(reader.chunks)))
-        found = confidence.evidence(ranked, coverage)
+        unseen_idf = idf(0, len(reader.chunks))
+        coverage = confidence.corpus_coverage(weights, unseen_idf)
+        unseen = {t for t, w in weights.items() if w >= unseen_idf - 1e-9}
+        absent = names.absent_names(question, reader, unseen) if unseen else []
+        found = confidence.evidence(ranked, coverage, bool(absent))
         return Ranking(question, reader, vector, hits, ranked, found, confidence.confidence(found))
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:

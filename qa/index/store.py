@@ -213,6 +213,24 @@ class VersionReader:
             found += [(part.chunk0 + int(r), float(s)) for r, s in rows if int(r) not in dead]
         return sorted(found, key=lambda hit: -hit[1])[:k]
 
+    def terms_like(self, term: str, spread: int) -> list[str]:
+        """Terms of the chunks' BM25 vocabulary that start as ``term`` does, with a length
+        within ``spread`` of its own (candidates for a misspelt word)."""
+        if not term:
+            return []
+        first = term[0]
+        found: set[str] = set()
+        for part in self.parts:
+            found.update(
+                t
+                for (t,) in part.segment.db().execute(
+                    "SELECT term FROM chunks_vocab WHERE term >= ? AND term < ? "
+                    "AND length(term) BETWEEN ? AND ?",
+                    (first, chr(ord(first) + 1), len(term) - spread, len(term) + spread),
+                )
+            )
+        return sorted(found)
+
     def idf(self, terms: list[str]) -> dict[str, float]:
         """Inverse document frequency of each term over chunks (unseen terms get the maximum)."""
         unique = list(dict.fromkeys(terms))

@@ -54,3 +54,7 @@ class IndexVersion(Protocol):
     def idf(self, terms: list[str]) -> dict[str, float]:
         """Inverse document frequency of each term over chunks."""
         ...
+
+    def terms_like(self, term: str, spread: int) -> list[str]:
+        """Corpus terms with ``term``'s first letter and a length within ``spread`` of it."""
+        ...

@@ -12,7 +12,7 @@ OUT_OF_CORPUS = BENCH / "out_of_corpus.jsonl"
 CHECK_QUESTIONS = BENCH / "article_check.jsonl"
 CHECK_OUTSIDE = BENCH / "out_of_corpus_check.jsonl"
 # Measured at the default threshold (see README): none of the 20 answered; the closest is
-# "Who is the president of Peru?" at 0.27, where the article speaks of Peru's presidents.
+# "Who is the president of Peru?" at 0.28, where the article speaks of Peru's presidents.
 MAX_OUTSIDE_ANSWERED = 0
 # Measured (see README): 31 of 32 with the top-ranked sentence and with the top quote as
 # shown, which may take in the next sentence. A drop below either is a regression.
@@ -49,8 +49,10 @@ def test_out_of_corpus_questions_abstain_while_article_questions_answer(service)
 def test_the_check_sets_nobody_fitted_on_hold_their_measured_quality(service):
     """bench/article_check.jsonl and bench/out_of_corpus_check.jsonl are never used to fit
     weights or the confidence; measured: 25 of 26 quoted right, of which one is refused
-    ("What is the third part of the series about?", confidence 0.17), and 1 of 16 outside
-    questions answered (a near-topic one on hectares of soybeans)."""
+    ("What is the third part of the series about?", confidence 0.21), and none of the 16
+    outside questions answered (the closest, "What is the main export of Ecuador?", at
+    0.27; the one on Argentina's soybeans, answered at 0.45 before the confidence read
+    names the corpus never mentions, at 0.15)."""
     report = evaluate(service, load_jsonl(CHECK_QUESTIONS))
     right = [r for r in report.results if r.quote_correct]
     assert len(right) >= 25, [(r.question, r.top_quote[:80]) for r in report.results]
@@ -58,7 +60,7 @@ def test_the_check_sets_nobody_fitted_on_hold_their_measured_quality(service):
     refused = [(r.question, r.confidence) for r in right if r.confidence < threshold]
     assert len(refused) <= 1, refused
     outside = [service.ask(q.question) for q in load_jsonl(CHECK_OUTSIDE)]
-    assert sum(a.answered for a in outside) <= 1, [(a.question, a.confidence) for a in outside]
+    assert not any(a.answered for a in outside), [(a.question, a.confidence) for a in outside]
 
 
 def test_an_answer_in_the_sentence_after_the_named_event_is_quoted_with_it(service):

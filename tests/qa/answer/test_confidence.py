@@ -31,6 +31,8 @@ def test_a_clearer_winner_is_more_confident_and_every_value_is_a_probability():
     higher = Evidence(score=12.0, dense=0.5, lexical=0.4, coverage=1.0, margin=0.2)
     assert confidence(clearer) > confidence(base)
     assert confidence(higher) > confidence(base)
+    unknown_name = Evidence(score=9.0, dense=0.5, lexical=0.4, coverage=1.0, margin=0.2, absent=1.0)
+    assert confidence(unknown_name) < confidence(base)
     extreme = Evidence(1e9, 1.0, 1.0, 1.0, 1e9)
     assert 0.0 < confidence(base) < 1.0 and confidence(extreme) <= 1.0
 
