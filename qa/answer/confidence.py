@@ -44,6 +44,11 @@ class Evidence:
         return {name: getattr(self, name) for name in COEFFICIENTS}
 
 
+def unseen_terms(idf: dict[str, float], unseen_idf: float) -> set[str]:
+    """The question's terms the corpus never uses: they carry the largest idf."""
+    return {t for t, w in idf.items() if w >= unseen_idf - 1e-9}
+
+
 def corpus_coverage(idf: dict[str, float], unseen_idf: float) -> float:
     """Share of the question's idf mass carried by words the corpus holds at all.
 
@@ -53,7 +58,8 @@ def corpus_coverage(idf: dict[str, float], unseen_idf: float) -> float:
     total = sum(idf.values())
     if total <= 0:
         return 0.0
-    return sum(w for w in idf.values() if w < unseen_idf - 1e-9) / total
+    unseen = unseen_terms(idf, unseen_idf)
+    return sum(w for t, w in idf.items() if t not in unseen) / total
 
 
 def evidence(

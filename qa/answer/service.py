@@ -102,7 +102,7 @@ class AnswerService:
         ranked = ranker.rank(reader, vector, weights, rows, strength, question)
         unseen_idf = idf(0, len(reader.chunks))
         coverage = confidence.corpus_coverage(weights, unseen_idf)
-        unseen = {t for t, w in weights.items() if w >= unseen_idf - 1e-9}
+        unseen = confidence.unseen_terms(weights, unseen_idf)
         absent = names.absent_names(question, reader, unseen) if unseen else []
         found = confidence.evidence(ranked, coverage, bool(absent))
         return Ranking(question, reader, vector, hits, ranked, found, confidence.confidence(found))

@@ -66,18 +66,20 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
 
 
+def _holds(chunk: Chunk, sentences: list[Sentence], j: int) -> bool:
+    """True when sentence ``j`` exists and lies whole inside ``chunk``."""
+    return (
+        0 <= j < len(sentences)
+        and chunk.start <= sentences[j].start <= sentences[j].end <= chunk.end
+    )
+
+
 def home_chunks(chunks: list[Chunk], sentences: list[Sentence]) -> list[int | None]:
     """For each sentence, the chunk it is read in: of the chunks holding it whole, the one
     that also holds the sentence before it (the context view reads that one), then the
     one after it, then where it sits most centred; None when no chunk holds it whole."""
     order = sorted(range(len(chunks)), key=lambda i: chunks[i].start)
     starts = [chunks[i].start for i in order]
-
-    def holds(c: Chunk, j: int) -> bool:
-        return (
-            0 <= j < len(sentences) and c.start <= sentences[j].start and sentences[j].end <= c.end
-        )
-
     homes: list[int | None] = []
     for i, s in enumerate(sentences):
         best, rank = None, (False, False, -1)
@@ -86,7 +88,11 @@ def home_chunks(chunks: list[Chunk], sentences: list[Sentence]) -> list[int | No
         # from the last chunk starting before the sentence, stop at one ending before it.
         while k >= 0 and chunks[order[k]].end >= s.end:
             c = chunks[order[k]]
-            here = (holds(c, i - 1), holds(c, i + 1), min(s.start - c.start, c.end - s.end))
+            here = (
+                _holds(c, sentences, i - 1),
+                _holds(c, sentences, i + 1),
+                min(s.start - c.start, c.end - s.end),
+            )
             if here > rank:
                 best, rank = order[k], here
             k -= 1
@@ -126,10 +132,8 @@ def _parts(
     shift = input_length - len(chunk.text) - chunk.start  # document -> input offsets
 
     def inside(j: int) -> Span | None:
-        if 0 <= j < len(sentences):
-            t = sentences[j]
-            if t.start >= chunk.start and t.end <= chunk.end:
-                return (t.start + shift, t.end + shift)
+        if _holds(chunk, sentences, j):
+            return (sentences[j].start + shift, sentences[j].end + shift)
         return None
 
     return {"title": (0, len(document.title)), "sentence": inside(i),
