@@ -6,7 +6,7 @@ same corpus, the same model folder and the same thread cap, one after another in
 run; then a second, unchanged ``qa index`` is timed as a user runs it.
 
     OMP_NUM_THREADS=1 .venv/bin/python -m bench.build [--tsv bench/data/wikiqa-dev.tsv]
-        [--tools qabot,txtai,langchain] [--threads 1] [--backend openvino]
+        [--tools qabot,txtai,langchain] [--threads 1] [--backends auto,torch]
 
 qa-bot reads every chunk once (pooling each sentence's context view from that pass) and
 embeds each sentence alone (qa.index.views); txtai and LangChain embed 800-character
@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from qa.index.backends import resolve_backend
 from qa.settings import DEFAULT_BACKEND
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +89,7 @@ def run_qabot(work: Path, threads: int, backend: str) -> dict:
     settings = env(
         threads,
         QA_CORPUS_DIR=str(work / "corpus"),
-        QA_INDEX_DIR=str(work / "qabot"),
+        QA_INDEX_DIR=str(work / f"qabot-{backend}"),
         QA_TORCH_THREADS=str(threads),
         QA_BACKEND=backend,
     )
@@ -124,7 +125,11 @@ def main() -> int:
     parser.add_argument("--tsv", type=Path, default=Path("bench/data/wikiqa-dev.tsv"))
     parser.add_argument("--tools", default="qabot,txtai,langchain")
     parser.add_argument("--threads", type=int, default=1, help="torch threads for every tool")
-    parser.add_argument("--backend", default=DEFAULT_BACKEND, help="qa-bot's QA_BACKEND")
+    parser.add_argument(
+        "--backends",
+        default=f"{DEFAULT_BACKEND},torch",
+        help="qa-bot's QA_BACKEND values, comma-separated: a build (and row) each",
+    )
     args = parser.parse_args()
     from qa.evaluation.datasets import load_wikiqa
 
@@ -139,21 +144,25 @@ def main() -> int:
         for tool in tools:
             print(f"building with {tool} ...", flush=True)
             if tool == "qabot":
-                results[tool] = run_qabot(work, args.threads, args.backend)
+                for backend in args.backends.split(","):
+                    row = f"qabot ({resolve_backend(backend)})"
+                    results[row] = run_qabot(work, args.threads, backend)
+                    print(f"  {results[row]}", flush=True)
             else:
                 results[tool] = run_other(tool, work, args.threads)
-            print(f"  {results[tool]}", flush=True)
+                print(f"  {results[tool]}", flush=True)
 
-    print(f"\nWikiQA dev corpus, full build, {args.threads} thread(s), qa-bot backend "
-          f"{args.backend}:\n")  # fmt: skip
+    print(f"\nWikiQA dev corpus, full build, {args.threads} thread(s):\n")
     print("| indexer | texts embedded | model load s | build s | texts/s | whole process s |")
     print("| --- | --- | --- | --- | --- | --- |")
     for tool, r in results.items():
         print(f"| {tool} | {r['texts']} | {r['load_s']:.1f} | {r['build_s']:.1f} | "
               f"{r['texts'] / r['build_s']:.1f} | {r['process_s']:.1f} |")  # fmt: skip
-    if "qabot" in results:
-        reruns = ", ".join(f"{s:.2f}" for s in results["qabot"]["unchanged_qa_index_s"])
-        print(f"\nsecond `qa index`, nothing changed (whole process, 3 runs): {reruns} s")
+    for tool, r in results.items():
+        if "unchanged_qa_index_s" in r:
+            reruns = ", ".join(f"{s:.2f}" for s in r["unchanged_qa_index_s"])
+            print(f"\n{tool}: second `qa index`, nothing changed (whole process, 3 runs): "
+                  f"{reruns} s")  # fmt: skip
     print("reproduce: OMP_NUM_THREADS=1", shlex.join([".venv/bin/python", "-m", __spec__.name,
                                                      *sys.argv[1:]]))  # fmt: skip
     return 0

@@ -14,8 +14,9 @@ DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 # shipped inside the package; it applies to the bundled model only.
 BUNDLED_ADAPTER = "bundled:squad-lora"
 # Measured on these machines (bench/build.py, bench/embed_speed.py; README, Measured): a full
-# build on OpenVINO in fp32 was no faster than on torch, so torch stays the default.
-DEFAULT_BACKEND = "torch"
+# build on OpenVINO in fp32 was no faster than on torch; torch in bf16 builds 2-3x faster
+# where the CPU has bf16 arithmetic, with the same answers. "auto" picks it there.
+DEFAULT_BACKEND = "auto"
 _RAY_ADDRESS = r"(ray://)?([^\s:/\[\]]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}"  # host:port, [v6]:port
 
 
@@ -40,11 +41,13 @@ class Settings(BaseSettings):
         description="low-rank adapter merged into the model: 'bundled:squad-lora' (used with "
         "the bundled model only), a path to an adapter file, or 'none'",
     )
-    backend: Literal["torch", "openvino", "openvino-bf16"] = Field(
+    backend: Literal["auto", "torch", "torch-bf16", "openvino", "openvino-bf16"] = Field(
         DEFAULT_BACKEND,
-        description="what runs the embedding model: 'torch', 'openvino' (fp32, the same "
-        "vectors; a switch keeps the index) or 'openvino-bf16' (faster where the CPU has "
-        "bf16, slightly different vectors: the index is rebuilt)",
+        description="what runs the embedding model: 'auto' (torch-bf16 on a CPU with AMX or "
+        "AVX-512 BF16, else torch), 'torch' (fp32), 'torch-bf16' (matrix products in bf16: "
+        "vectors differ in the third decimal, so a switch to or from fp32 rebuilds the "
+        "index), 'openvino' (fp32, torch's vectors; a switch keeps the index) or "
+        "'openvino-bf16'",
     )
     model_cache_dir: Path | None = Field(
         None,

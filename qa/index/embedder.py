@@ -23,7 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from qa.index.adapter import adapter_digest
-from qa.index.backends import Backend, load_backend, resolve_model
+from qa.index.backends import Backend, load_backend, resolve_backend, resolve_model
 from qa.index.batching import MicroBatcher
 from qa.index.pooling import TokenPass
 from qa.settings import DEFAULT_MODEL
@@ -50,7 +50,7 @@ def embedder_name(model: str, adapter: Path | None, backend: str = "torch") -> s
     Not the backend: torch and OpenVINO in fp32 give the same vectors to float rounding
     (about 1e-7; tests/qa/index/test_backends.py holds them to it), so an index built on
     one is right for questions on the other and switching must not force a rebuild. bf16
-    changes vectors in the third decimal, so it is named.
+    (on either backend) changes vectors in the third decimal, so it is named.
     """
     name = model if adapter is None else f"{model}+{adapter.stem}@{adapter_digest(adapter)}"
     return f"{name}+bf16" if backend.endswith("-bf16") else name
@@ -140,7 +140,7 @@ class SentenceTransformerEmbedder:
 
     ``adapter`` is a low-rank adapter file merged into the model's weights at load time;
     ``threads`` caps the backend's threads per process when a copy loads (0: its default);
-    ``backend`` is one of qa.index.backends.BACKENDS, and ``cache_dir`` is where a converted
+    ``backend`` is one of qa.index.backends.BACKENDS or ``auto``, and ``cache_dir`` is where a converted
     model (OpenVINO) is kept between runs (None: converted again by every process).
     """
 
@@ -155,17 +155,21 @@ class SentenceTransformerEmbedder:
     ) -> None:
         self.model = model
         self.adapter = adapter
-        self.backend = backend
+        self.backend = backend = resolve_backend(backend)
         self.name = embedder_name(model, adapter, backend)
         self.batch_size = batch_size
 
         converted_as = embedder_name(model, adapter)  # one converted model for any precision
 
-        def load() -> Backend:
-            return load_backend(backend, model, adapter, threads, converted_as, cache_dir)
+        # Questions on torch stay in fp32: one question embeds as fast either way, and in
+        # bf16 a question's vector would move with the questions batched beside it.
+        asked_on = "torch" if backend == "torch-bf16" else backend
 
-        self._build = _Model(load, batch_size)
-        self._query = _Model(load, batch_size)
+        def loader(backend: str) -> Callable[[], Backend]:
+            return lambda: load_backend(backend, model, adapter, threads, converted_as, cache_dir)
+
+        self._build = _Model(loader(backend), batch_size)
+        self._query = _Model(loader(asked_on), batch_size)
         self._batcher = MicroBatcher(self._query.encode, max_batch=batch_size)
 
     @property

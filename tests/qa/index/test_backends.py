@@ -163,6 +163,53 @@ def test_bf16_is_named_apart_because_its_vectors_differ(torch_embedder, model_ca
     assert np.all(cosines > 0.995)  # close, though not to float rounding on a bf16 CPU
 
 
+@pytest.fixture(scope="module")
+def torch_bf16_embedder():
+    model = SentenceTransformerEmbedder(
+        adapter=resolve_adapter(BUNDLED_ADAPTER, DEFAULT_MODEL), threads=1, backend="torch-bf16"
+    )
+    model.warm()
+    return model
+
+
+def test_torch_bf16_is_close_to_fp32_and_named_apart(torch_embedder, torch_bf16_embedder):
+    vectors = torch_bf16_embedder.embed(TEXTS)
+    cosines = np.sum(vectors * torch_embedder.embed(TEXTS), axis=1)
+
+    assert torch_bf16_embedder.name == torch_embedder.name + "+bf16"
+    assert vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.all(cosines > 0.999)
+    if backends.resolve_backend("auto") == "torch-bf16":  # a CPU with bf16 arithmetic
+        assert not np.array_equal(vectors, torch_embedder.embed(TEXTS))  # bf16 really ran
+    # Questions stay in fp32, so a question's vector never depends on its batch.
+    question = torch_bf16_embedder.embed_query(TEXTS[0])
+    assert np.abs(question - torch_embedder.embed_query(TEXTS[0])).max() < 1e-5
+
+
+def test_torch_bf16_token_passes_pool_to_its_own_vectors(torch_bf16_embedder):
+    passes = torch_bf16_embedder.embed_tokens(TEXTS)
+    wholes = np.array([p.whole() for p in passes])
+
+    assert np.all(np.sum(wholes * torch_bf16_embedder.embed(TEXTS), axis=1) > 0.9999)
+    assert all(p.vectors.dtype == np.float32 for p in passes)
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ("flags : fpu sse2 avx2 avx512f amx_bf16 amx_tile", "torch-bf16"),
+        ("flags : fpu sse2 avx2 avx512f avx512_bf16", "torch-bf16"),
+        ("flags : fpu sse2 avx2 avx512f avx512_bf16x", "torch"),  # whole flags only
+        ("flags : fpu sse2 avx2", "torch"),
+        ("", "torch"),
+    ],
+)
+def test_auto_takes_bf16_only_where_the_cpu_multiplies_it(flags, expected):
+    assert backends.resolve_backend("auto", flags) == expected
+    assert backends.resolve_backend("openvino", flags) == "openvino"  # a choice is kept
+
+
 def test_an_index_built_on_torch_is_kept_when_switching_to_openvino(
     tmp_path, torch_embedder, openvino_embedder
 ):
@@ -176,7 +223,9 @@ def test_an_index_built_on_torch_is_kept_when_switching_to_openvino(
 
 def test_settings_pick_the_backend_and_refuse_an_unknown_one(tmp_path, monkeypatch):
     monkeypatch.delenv("QA_BACKEND", raising=False)
-    assert Settings(_env_file=None).backend == "torch"  # OpenVINO built no faster
+    settings = Settings(_env_file=None, index_dir=tmp_path / "index")
+    assert settings.backend == "auto"  # OpenVINO built no faster; bf16 where the CPU has it
+    assert build_embedder(settings).backend == backends.resolve_backend("auto")
     monkeypatch.setenv("QA_BACKEND", "openvino")
     settings = Settings(_env_file=None, index_dir=tmp_path / "index")
     embedder = build_embedder(settings)
@@ -212,10 +261,13 @@ def test_length_sorted_batches_come_back_in_the_callers_order():
 
 
 def test_a_sorted_build_gives_each_text_its_own_vector(embedder):
-    """Whichever backend is the default (the session's model)."""
+    """Whichever backend is the default (the session's model). In bf16 a batch's shape
+    moves the rounding, so a text alone and in a batch agree to bf16's precision only."""
     texts = [TEXTS[4], "short", TEXTS[0], "a somewhat longer sentence about coca", ""]
 
     together = embedder.embed(texts)
     alone = np.vstack([embedder.embed([t]) for t in texts])
 
-    assert np.abs(together - alone).max() < 1e-5
+    tolerance = 5e-3 if embedder.backend.endswith("-bf16") else 1e-5
+    assert np.abs(together - alone).max() < tolerance
+    assert (np.argmax(together @ alone.T, axis=1) == np.arange(len(texts))).all()

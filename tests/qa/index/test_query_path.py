@@ -36,7 +36,7 @@ def test_a_question_is_answered_while_a_build_holds_the_build_model(service, emb
 
 def test_batched_question_vectors_match_single_ones(embedder):
     questions = ["Who leads DEVIDA?", "How many hectares of coca?", "Where is La Pampa?"]
-    alone = [embedder.embed([q])[0] for q in questions]
+    alone = [embedder.embed_query(q) for q in questions]  # each asked alone: a batch of one
     results: dict[str, np.ndarray] = {}
     threads = [
         threading.Thread(target=lambda q=q: results.__setitem__(q, embedder.embed_query(q)))
