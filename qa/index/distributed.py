@@ -40,6 +40,7 @@ from qa.corpus.loader import Scan, Skipped, load_file, scan_corpus
 from qa.errors import ClusterUnreachable, DistributedBuildFailed, ModelUnavailable, RayNotInstalled
 from qa.index import layout
 from qa.index import manifest as manifests
+from qa.index.backends import resolve_backend
 from qa.index.build import (
     BuildReport,
     Written,
@@ -167,10 +168,13 @@ def _reachable(address: str, timeout: float) -> None:
 
 
 def _absolute(settings: Settings) -> Settings:
-    """Workers have their own working directory: every path they get is absolute."""
+    """Workers have their own working directory: every path they get is absolute. They
+    also run the backend ``auto`` picked here, so a node with another CPU embeds in the
+    precision the index records."""
     update: dict[str, Any] = {
         "corpus_dir": settings.corpus_dir.resolve(),
         "index_dir": settings.index_dir.resolve(),
+        "backend": resolve_backend(settings.backend),
     }
     if settings.adapter not in ("", "none", BUNDLED_ADAPTER):
         update["adapter"] = str(Path(settings.adapter).resolve())

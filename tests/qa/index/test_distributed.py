@@ -21,6 +21,7 @@ pytest.importorskip("ray", reason='the ray extra is not installed: pip install -
 
 from qa.errors import DistributedBuildFailed  # noqa: E402
 from qa.index import distributed, layout  # noqa: E402
+from qa.index.backends import resolve_backend  # noqa: E402
 from qa.index.build import build_index  # noqa: E402
 from qa.index.contents import split_documents, view_keys  # noqa: E402
 from qa.index.distributed import EmbedWriter  # noqa: E402
@@ -215,3 +216,15 @@ def test_an_unreachable_cluster_fails_fast_and_publishes_nothing(tmp_path):
     assert "no Ray cluster answers at 127.0.0.1:1" in done.stderr
     assert "Traceback" not in done.stderr
     assert layout.current_version(settings.index_dir) is None
+
+
+def test_workers_embed_in_the_precision_the_driver_picked(tmp_path):
+    """``auto`` is resolved once, where the build starts: a worker on a CPU without bf16
+    must not pick fp32 for an index whose name says bf16 (nor the other way round)."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    picked = distributed._absolute(make_settings(corpus, index, backend="auto")).backend
+
+    assert picked == resolve_backend("auto") and picked in ("torch", "torch-bf16")
+    assert distributed._absolute(make_settings(corpus, index, backend="openvino")).backend == (
+        "openvino"
+    )
