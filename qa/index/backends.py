@@ -1,4 +1,5 @@
-"""What runs the model: torch through sentence-transformers, or OpenVINO.
+"""What runs the model: torch through sentence-transformers (fp32, or bf16 autocast where
+the CPU has bf16 arithmetic), or OpenVINO.
 
 A backend loads one copy of the model (with its adapter merged) and turns one batch of
 texts into L2-normalized float32 rows; batching, length sorting, locks and the query/build

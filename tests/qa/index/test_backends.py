@@ -35,26 +35,27 @@ def model_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("models")
 
 
-@pytest.fixture(scope="module")
-def torch_embedder():
-    """The reference, named here: the session's ``embedder`` runs whatever is the default."""
+def warmed(backend: str, cache_dir=None) -> SentenceTransformerEmbedder:
+    """The bundled model and adapter on ``backend``, one thread, loaded."""
     model = SentenceTransformerEmbedder(
-        adapter=resolve_adapter(BUNDLED_ADAPTER, DEFAULT_MODEL), threads=1, backend="torch"
+        adapter=resolve_adapter(BUNDLED_ADAPTER, DEFAULT_MODEL),
+        threads=1,
+        backend=backend,
+        cache_dir=cache_dir,
     )
     model.warm()
     return model
+
+
+@pytest.fixture(scope="module")
+def torch_embedder():
+    """The reference, named here: the session's ``embedder`` runs whatever is the default."""
+    return warmed("torch")
 
 
 @pytest.fixture(scope="module")
 def openvino_embedder(model_cache):
-    model = SentenceTransformerEmbedder(
-        adapter=resolve_adapter(BUNDLED_ADAPTER, DEFAULT_MODEL),
-        threads=1,
-        backend="openvino",
-        cache_dir=model_cache,
-    )
-    model.warm()
-    return model
+    return warmed("openvino", model_cache)
 
 
 def test_torch_runs_the_models_modules_and_gives_encodes_vectors(torch_embedder):
@@ -165,11 +166,7 @@ def test_bf16_is_named_apart_because_its_vectors_differ(torch_embedder, model_ca
 
 @pytest.fixture(scope="module")
 def torch_bf16_embedder():
-    model = SentenceTransformerEmbedder(
-        adapter=resolve_adapter(BUNDLED_ADAPTER, DEFAULT_MODEL), threads=1, backend="torch-bf16"
-    )
-    model.warm()
-    return model
+    return warmed("torch-bf16")
 
 
 def test_torch_bf16_is_close_to_fp32_and_named_apart(torch_embedder, torch_bf16_embedder):
