@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import bisect
 import json
-import shlex
-import sys
 import tempfile
 from pathlib import Path
 
+from bench.reproduce import print_reproduce
 from qa.answer import names
 from qa.evaluation.datasets import load_squad, load_wikiqa
 from qa.index.lexical import analyze
@@ -73,7 +72,7 @@ def main() -> int:
         examples = "; ".join(f"{', '.join(words)} ({'answerable' if a else 'no answer'})"
                              for a, words in flagged[:4])  # fmt: skip
         print("| " + " | ".join([*row, examples]) + " |")
-    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
+    print_reproduce(__spec__.name)
     return 0
 
 

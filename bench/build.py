@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.reproduce import print_reproduce
 from qa.index.backends import resolve_backend
 from qa.settings import DEFAULT_BACKEND
 
@@ -163,8 +164,7 @@ def main() -> int:
             reruns = ", ".join(f"{s:.2f}" for s in r["unchanged_qa_index_s"])
             print(f"\n{tool}: second `qa index`, nothing changed (whole process, 3 runs): "
                   f"{reruns} s")  # fmt: skip
-    print("reproduce: OMP_NUM_THREADS=1", shlex.join([".venv/bin/python", "-m", __spec__.name,
-                                                     *sys.argv[1:]]))  # fmt: skip
+    print_reproduce(__spec__.name, one_thread=True)
     return 0
 
 

@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import argparse
 import random
-import shlex
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from bench.reproduce import print_reproduce
 from bench.workspace import wikiqa_texts
 from qa.index.adapter import resolve_adapter
 from qa.index.backends import BACKENDS, load_backend
@@ -110,8 +109,7 @@ def main() -> int:
             loaded[backend].run([text])
             times.append((time.perf_counter() - started) * 1000)
         print(f"  {backend}: {statistics.median(times):.2f} ms")
-    print("reproduce: OMP_NUM_THREADS=1", shlex.join([".venv/bin/python", "-m", __spec__.name,
-                                                     *sys.argv[1:]]))  # fmt: skip
+    print_reproduce(__spec__.name, one_thread=True)
     return 0
 
 

@@ -17,14 +17,13 @@ ranker, no confidence.
 from __future__ import annotations
 
 import argparse
-import shlex
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from bench.reproduce import print_reproduce
 from qa.corpus.loader import load_corpus
 from qa.evaluation.datasets import load_wikiqa
 from qa.index.contents import split_documents
@@ -122,8 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     for way in ways:
         print(f"| {way} | {right[way] / asked:.3f} |")
     print(f"\nembedding: one pass over the chunks {late_s:.1f} s; the two views {views_s:.1f} s")
-    print("reproduce: OMP_NUM_THREADS=1", shlex.join([".venv/bin/python", "-m", __spec__.name,
-                                                     *sys.argv[1:]]))  # fmt: skip
+    print_reproduce(__spec__.name, one_thread=True)
     return 0
 
 

@@ -13,10 +13,8 @@ median time per query, and the time to (re)build the lexical index over every ch
 from __future__ import annotations
 
 import argparse
-import shlex
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,6 +23,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from bench.reproduce import print_reproduce
 from bench.workspace import wikiqa_index
 from qa.answer.retriever import CANDIDATES, fuse
 from qa.index.lexical import analyze, chunk_terms
@@ -122,7 +121,7 @@ def main() -> int:
             f"{name}: index over all chunks built in {built * 1000:.0f} ms; "
             f"query median {statistics.median(query_ms[name]):.2f} ms"
         )
-    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
+    print_reproduce(__spec__.name)
     return 0
 
 

@@ -10,13 +10,12 @@ with it replaced by one that finds nothing, and times the check itself.
 from __future__ import annotations
 
 import argparse
-import shlex
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.reproduce import print_reproduce
 from qa.answer import names
 from qa.evaluation.datasets import prepare_question_set
 from qa.runtime import Runtime, build_embedder
@@ -75,8 +74,7 @@ def main() -> int:
             names.absent_names = real
     print(f"the check itself, {len(checks)} calls: median {statistics.median(checks):.2f} ms, "
           f"p95 {_p95(checks):.2f} ms, max {max(checks):.2f} ms")  # fmt: skip
-    print("reproduce: OMP_NUM_THREADS=1", shlex.join([".venv/bin/python", "-m", __spec__.name,
-                                                     *sys.argv[1:]]))  # fmt: skip
+    print_reproduce(__spec__.name, one_thread=True)
     return 0
 
 

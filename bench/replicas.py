@@ -16,10 +16,8 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import shlex
 import shutil
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -29,6 +27,7 @@ import httpx
 
 from bench.load import KEY, Server
 from bench.questions import ARTICLE_QUESTIONS as QUESTIONS
+from bench.reproduce import print_reproduce
 from qa.index.build import build_index
 from qa.runtime import build_embedder
 from qa.settings import Settings
@@ -62,7 +61,7 @@ def main() -> int:
         b.stop()
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
+    print_reproduce(__spec__.name)
     return 0
 
 

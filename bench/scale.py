@@ -19,9 +19,7 @@ import json
 import os
 import re
 import resource
-import shlex
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,6 +27,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from bench.reproduce import print_reproduce
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import load_bytes
 from qa.corpus.sentences import split_spans
@@ -324,7 +323,7 @@ def main() -> int:
             segment_run(settings, standin, queries, sentences, n)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"\npeak resident memory of the whole run: {peak:.0f} MB; pid {os.getpid()}")
-    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
+    print_reproduce(__spec__.name)
     return 0
 
 

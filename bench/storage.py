@@ -10,12 +10,11 @@ storage can be chosen only where it keeps acc@1 within 0.005.
 from __future__ import annotations
 
 import argparse
-import shlex
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
+from bench.reproduce import print_reproduce
 from qa.evaluation.datasets import load_squad, load_wikiqa
 from qa.evaluation.metrics import evaluate
 from qa.index import layout
@@ -72,7 +71,7 @@ def main() -> int:
         compare("WikiQA dev", wikiqa, work / "wikiqa" / "corpus", work / "wikiqa" / "index")
         xquad = load_squad(XQUAD, work / "xquad" / "corpus")
         compare("XQuAD dev", xquad, work / "xquad" / "corpus", work / "xquad" / "index")
-    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
+    print_reproduce(__spec__.name)
     return 0
 
 

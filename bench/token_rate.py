@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import shlex
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from bench.reproduce import print_reproduce
 from qa.corpus.loader import load_corpus
 from qa.evaluation.datasets import load_wikiqa
 from qa.index.contents import split_documents, view_keys
@@ -89,8 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nqa-bot's embedder, one thread, {args.rounds} rounds (tokens/s each round):")
     for name, values in rates.items():
         print(f"  {name:22} " + ", ".join(f"{v:,.0f}" for v in values))
-    print("reproduce: OMP_NUM_THREADS=1", shlex.join([".venv/bin/python", "-m", __spec__.name,
-                                                     *sys.argv[1:]]))  # fmt: skip
+    print_reproduce(__spec__.name, one_thread=True)
     return 0
 
 

@@ -15,13 +15,12 @@ its worth.
 from __future__ import annotations
 
 import argparse
-import shlex
-import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 from bench.fit_weights import collect, cross_validated_ranker
+from bench.reproduce import print_reproduce
 from qa.answer.ranker import FEATURES
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import load_corpus
@@ -78,7 +77,7 @@ def main() -> int:
         texts, chars = spent["wikiqa"][view.name]
         print(f"| {view.name} ({view.feature}) | {cv['wikiqa']:.3f} | {cv['xquad']:.3f} | "
               f"{texts / total['wikiqa'][0]:.2f} | {chars / total['wikiqa'][1]:.2f} |")  # fmt: skip
-    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
+    print_reproduce(__spec__.name)
     return 0
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
-import sys
 import tempfile
 from pathlib import Path
 
+from bench.reproduce import print_reproduce
 from bench.workspace import wikiqa_index
 from qa.evaluation.metrics import evaluate
 from qa.evaluation.report import reliability_table, threshold_table
@@ -40,7 +39,7 @@ def main() -> int:
     print(json.dumps(report.summary(), indent=2))
     print("\n".join(threshold_table(report, THRESHOLDS)))
     print("\n".join(reliability_table(report)))
-    print("reproduce:", shlex.join([".venv/bin/python", "-m", __spec__.name, *sys.argv[1:]]))
+    print_reproduce(__spec__.name)
     return 0
 
 
