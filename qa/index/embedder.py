@@ -140,8 +140,9 @@ class SentenceTransformerEmbedder:
 
     ``adapter`` is a low-rank adapter file merged into the model's weights at load time;
     ``threads`` caps the backend's threads per process when a copy loads (0: its default);
-    ``backend`` is one of qa.index.backends.BACKENDS or ``auto``, and ``cache_dir`` is where a converted
-    model (OpenVINO) is kept between runs (None: converted again by every process).
+    ``backend`` is one of qa.index.backends.BACKENDS or ``auto``, and ``cache_dir`` is where
+    a converted model (OpenVINO) is kept between runs (None: converted again by every
+    process).
     """
 
     def __init__(
