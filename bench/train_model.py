@@ -1,27 +1,31 @@
 """Fine-tune the bundled embedding model for question -> answer-sentence matching (LoRA).
 
-Training pairs come from SQuAD v1.1 train paragraphs (CC BY-SA 4.0): each question with
-the sentence that holds its answer span, and another sentence of the same paragraph as a
-hard negative. The loss is multiple-negatives ranking (in-batch softmax over every other
-positive and negative in the batch). Only low-rank adapters on the transformer's linear
-layers are trained; the result is a ~1 MB file that qa-bot merges into the base model at
-load time (qa/adapter.py), so queries cost what they cost before.
+Training data: SQuAD v1.1 train paragraphs (CC BY-SA 4.0). Only low-rank adapters on the
+transformer's linear layers are trained; the result is a ~1 MB file that qa-bot merges
+into the base model at load time (qa/index/adapter.py), so queries cost what they cost
+before. Two objectives:
 
-The answer sentence is shown in one of the views the index embeds (alone, after the
-title, after title and previous sentence, before the next sentence), so every view the
-ranker reads is trained.
+- ``pairs`` (the default; the bundled adapter): each question with the sentence that
+  holds its answer span and another sentence of the same paragraph as a hard negative,
+  with a multiple-negatives ranking loss (in-batch softmax over every other positive and
+  negative of the batch). The answer sentence is shown in one of the four views the index
+  embedded when the adapter was trained (alone, after the title, after title and previous
+  sentence, before the next sentence).
+- ``index-views`` (bench/train_views.py): the exact vectors today's index reads, the
+  sentence alone, its context pooled from its chunk's pass and the chunk, each question
+  against every sentence and chunk of a few paragraphs. Measured, not shipped (README).
 
     .venv/bin/python -m bench.train_model [--data bench/data/squad-train-fragments.jsonl]
-        [--out qa/adapters/squad-lora.safetensors] [--epochs 1] [--seed 0]
+        [--out qa/index/adapters/squad-lora.safetensors] [--objective pairs] [--epochs 1]
+        [--seed 0] [--precision torch]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
-import shlex
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +33,14 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from bench import train_views
+from bench.reproduce import print_reproduce
+from qa.corpus.chunker import Chunker
 from qa.corpus.sentences import split_spans
 from qa.index.adapter import adapter_digest, save_adapter
+from qa.index.backends import resolve_backend
 from qa.index.embedder import resolve_model
-from qa.settings import DEFAULT_MODEL
+from qa.settings import DEFAULT_MODEL, Settings
 
 TARGETS = ("query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense")
 
@@ -111,9 +119,51 @@ def add_adapters(model: nn.Module, rank: int, alpha: float) -> dict[str, LoRALin
     return wrapped
 
 
-def encode(model, texts: list[str]) -> torch.Tensor:
-    features = model.tokenize(texts)
-    return model(features)["sentence_embedding"]
+def pair_batches(examples: list[Example], size: int, rng: random.Random) -> list[list[Example]]:
+    rng.shuffle(examples)  # in place, as the bundled adapter's run did
+    return [examples[b : b + size] for b in range(0, len(examples) - size + 1, size)]
+
+
+def pair_loss(model, batch: list[Example], scale: float) -> torch.Tensor:
+    """Each question against every positive and negative of the batch."""
+    q = train_views.encode(model, [e.question for e in batch])
+    docs = [e.positive for e in batch] + [e.negative for e in batch if e.negative]
+    d = train_views.encode(model, docs)
+    scores = q @ d.T * scale
+    # Another question's positive that is the very same text is not a negative.
+    for i, e in enumerate(batch):
+        for j, text in enumerate(docs):
+            if j != i and text == e.positive:
+                scores[i, j] = -1e4
+    return nn.functional.cross_entropy(scores, torch.arange(len(batch)))
+
+
+def objective(args: argparse.Namespace, model, rng: random.Random):
+    """For ``args.objective``: (steps in an epoch, a function giving one epoch's batches,
+    the loss of one batch)."""
+    if args.objective == "pairs":
+        model.max_seq_length = args.max_length
+        examples = load_examples(args.data, rng)
+        print(f"{len(examples)} examples", flush=True)
+        return (
+            len(examples) // args.batch,
+            lambda r: pair_batches(examples, args.batch, r),
+            lambda batch: pair_loss(model, batch, args.scale),
+        )
+    settings = Settings()
+    chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
+    paragraphs = train_views.load_paragraphs(args.data, chunker)
+    questions = sum(len(p.questions) for p in paragraphs)
+    print(f"{len(paragraphs)} paragraphs, {questions} questions", flush=True)
+    # Counting an epoch's steps may not shuffle ``paragraphs``: the run's order starts at the seed.
+    per_epoch = len(paragraphs) // args.paragraphs
+    if args.by_article:
+        per_epoch = len(train_views.batches(paragraphs, args.paragraphs, random.Random(0), True))
+    return (
+        per_epoch,
+        lambda r: train_views.batches(paragraphs, args.paragraphs, r, args.by_article),
+        lambda batch: train_views.paragraph_loss(model, batch, args.scale),
+    )
 
 
 def train(args: argparse.Namespace) -> Path:
@@ -122,43 +172,34 @@ def train(args: argparse.Namespace) -> Path:
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     torch.set_num_threads(args.threads)
-    examples = load_examples(args.data, rng)
     model = SentenceTransformer(resolve_model(DEFAULT_MODEL), device="cpu")
-    model.max_seq_length = args.max_length
+    per_epoch, epoch_batches, loss_of = objective(args, model, rng)
     layers = add_adapters(model, args.rank, args.alpha)
     params = [p for layer in layers.values() for p in (layer.lora_A, layer.lora_B)]
     optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
-    steps = args.epochs * (len(examples) // args.batch)
+    steps = args.epochs * per_epoch
     if args.max_steps:
         steps = min(steps, args.max_steps)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min(1.0, (s + 1) / max(1, steps // 10)) * max(0.0, 1 - s / steps)
     )
-    print(f"{len(examples)} examples, {len(layers)} adapted layers, {steps} steps", flush=True)
+    bf16 = resolve_backend(args.precision) == "torch-bf16"
+    print(f"{len(layers)} adapted layers, {steps} steps, {'bf16' if bf16 else 'fp32'}", flush=True)
     model.train()
     started, step = time.perf_counter(), 0
     while step < steps:
-        rng.shuffle(examples)
-        for b in range(0, len(examples) - args.batch + 1, args.batch):
+        for batch in epoch_batches(rng):
             if step >= steps:
                 break
-            batch = examples[b : b + args.batch]
-            q = encode(model, [e.question for e in batch])
-            docs = [e.positive for e in batch] + [e.negative for e in batch if e.negative]
-            d = encode(model, docs)
-            scores = q @ d.T * args.scale
-            # Another question's positive that is the very same text is not a negative.
-            for i, e in enumerate(batch):
-                for j, text in enumerate(docs):
-                    if j != i and text == e.positive:
-                        scores[i, j] = -1e4
-            loss = nn.functional.cross_entropy(scores, torch.arange(len(batch)))
+            autocast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else None
+            with autocast or contextlib.nullcontext():
+                loss = loss_of(batch)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             schedule.step()
             step += 1
-            if step % 20 == 0 or step == steps:
+            if step % 10 == 0 or step == steps:
                 rate = step / (time.perf_counter() - started)
                 print(
                     f"step {step}/{steps} loss {loss.item():.4f} ({rate:.2f} steps/s)", flush=True
@@ -178,22 +219,37 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--data", type=Path, default=Path("bench/data/squad-train-fragments.jsonl"))
-    parser.add_argument("--out", type=Path, default=Path("qa/adapters/squad-lora.safetensors"))
+    parser.add_argument(
+        "--out", type=Path, default=Path("qa/index/adapters/squad-lora.safetensors")
+    )
+    parser.add_argument("--objective", choices=("pairs", "index-views"), default="pairs")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--max-steps", type=int, default=0)
-    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--batch", type=int, default=32, help="pairs: questions per step")
+    parser.add_argument("--max-length", type=int, default=128, help="pairs: tokens per text")
+    parser.add_argument(
+        "--paragraphs", type=int, default=8, help="index-views: paragraphs per step"
+    )
+    parser.add_argument(
+        "--by-article", action="store_true",
+        help="index-views: each step's paragraphs from one article",
+    )  # fmt: skip
     parser.add_argument("--lr", type=float, default=5e-4)
     parser.add_argument("--rank", type=int, default=16)
     parser.add_argument("--alpha", type=float, default=32.0)
     parser.add_argument(
         "--scale", type=float, default=20.0, help="cosine multiplier in the softmax"
     )
-    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument(
+        "--precision", default="torch", choices=("auto", "torch", "torch-bf16"),
+        help="torch: fp32, as the bundled adapter was trained; auto: bf16 autocast where "
+        "the CPU has bf16 arithmetic (qa.index.backends)",
+    )  # fmt: skip
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     train(args)
-    print("reproduce:", shlex.join([sys.executable, *sys.argv]))
+    print_reproduce("bench.train_model")
     return 0
 
 
