@@ -23,6 +23,7 @@ from qa.index import layout, merge, store
 from qa.index.contents import known_vectors, segment_data, split_documents
 from qa.index.contents import split_document as split_document  # bench imports it from here
 from qa.index.embedder import Embedder
+from qa.index.lexical import ANALYSIS
 from qa.index.manifest import Chunking, Counts, Manifest, SegmentRef
 from qa.index.progress import Progress
 from qa.index.segment import write_segment
@@ -323,4 +324,4 @@ def _counts(
 
 
 def chunking_of(settings: Settings) -> Chunking:
-    return Chunking(settings.chunk_size, settings.chunk_overlap, pooled_record())
+    return Chunking(settings.chunk_size, settings.chunk_overlap, pooled_record(), ANALYSIS)

@@ -20,6 +20,19 @@ STOPWORDS = frozenset(
 )
 
 
+# Ordinal words are read as their numerals, so "the third part" meets "Part 3" (and "3rd",
+# whose digits are a token of their own). Indexes record ANALYSIS: a change of what
+# ``analyze`` gives rewrites every document's terms (qa.index.manifest.Chunking).
+ORDINALS = {
+    word: str(n)
+    for n, word in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(),
+        start=1,
+    )
+}
+ANALYSIS = "ordinals"  # "" for indexes built before ordinals were read as numerals
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def stem(token: str) -> str:
     """A light suffix stripper: plurals, -ing, -ed. Enough to join 'mines' and 'mining'."""
@@ -47,13 +60,17 @@ def _drop_final_e(token: str) -> str:
 
 
 def analyze(text: str) -> list[str]:
-    """Lowercased, stemmed content words; numbers lose their thousands separators."""
+    """Lowercased, stemmed content words; numbers lose their thousands separators, and
+    ordinal words become numerals."""
     out = []
     for match in _TOKEN.finditer(text.lower()):
         token = match.group(0)
         if token[0].isdigit():
             token = token.replace(",", "").rstrip(".")
         elif token in STOPWORDS:
+            continue
+        elif token in ORDINALS:
+            out.append(ORDINALS[token])
             continue
         out.append(stem(token))
     return out

@@ -20,19 +20,24 @@ SEGMENT_FILE = "segment.json"
 
 @dataclass(frozen=True)
 class Chunking:
-    """How documents are cut, and which views are pooled from a chunk's tokens: a change
-    of either rewrites every document (vectors copied where their keys still match)."""
+    """How documents are cut, which views are pooled from a chunk's tokens, and how words
+    are analysed: a change of any rewrites every document (vectors copied where their keys
+    still match)."""
 
     chunk_size: int
     chunk_overlap: int
     pooled: tuple[str, ...] = ()  # "view=part+part", qa.index.views.POOLED
+    analysis: str = ""  # qa.index.lexical.ANALYSIS
 
     @classmethod
     def from_dict(cls, raw: dict) -> Chunking:
         pooled = raw.get("pooled", ())  # absent from indexes built before pooled views
         if not isinstance(pooled, list | tuple):
             raise TypeError(f"pooled is {pooled!r}")
-        return cls(int(raw["chunk_size"]), int(raw["chunk_overlap"]), tuple(map(str, pooled)))
+        analysis = str(raw.get("analysis", ""))  # absent before ordinals became numerals
+        return cls(
+            int(raw["chunk_size"]), int(raw["chunk_overlap"]), tuple(map(str, pooled)), analysis
+        )
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,9 @@ def test_out_of_corpus_questions_abstain_while_article_questions_answer(service)
 
 def test_the_check_sets_nobody_fitted_on_hold_their_measured_quality(service):
     """bench/article_check.jsonl and bench/out_of_corpus_check.jsonl are never used to fit
-    weights or the confidence; measured: 25 of 26 quoted right, of which one is refused
-    ("What is the third part of the series about?", confidence 0.21), and none of the 16
+    weights or the confidence; measured: 25 of 26 quoted right, none refused (the lowest
+    at 0.41; "What is the third part of the series about?" was refused at 0.21 until
+    ordinal words were analysed as numerals, and is at 0.66), and none of the 16
     outside questions answered (the closest, "What is the main export of Ecuador?", at
     0.27; the one on Argentina's soybeans, answered at 0.45 before the confidence read
     names the corpus never mentions, at 0.15)."""
@@ -58,7 +59,7 @@ def test_the_check_sets_nobody_fitted_on_hold_their_measured_quality(service):
     assert len(right) >= 25, [(r.question, r.top_quote[:80]) for r in report.results]
     threshold = service.settings.min_confidence
     refused = [(r.question, r.confidence) for r in right if r.confidence < threshold]
-    assert len(refused) <= 1, refused
+    assert not refused, refused
     outside = [service.ask(q.question) for q in load_jsonl(CHECK_OUTSIDE)]
     assert not any(a.answered for a in outside), [(a.question, a.confidence) for a in outside]
 

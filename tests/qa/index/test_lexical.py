@@ -15,6 +15,13 @@ def test_numbers_lose_thousands_separators():
     assert analyze("in 2019.") == ["2019"]
 
 
+def test_ordinal_words_are_read_as_their_numerals():
+    assert term_set("What is the third part of the series?") & term_set("Part 3") == {"3", "part"}
+    assert set(analyze("the third part")) <= set(analyze("the 3rd part"))
+    assert analyze("Twelfth Night, first act") == ["12", "night", "1", "act"]
+    assert analyze("firsthand thirds") == ["firsthand", "third"]  # whole words only
+
+
 def test_stopwords_are_dropped_and_case_folded():
     assert analyze("What is the name of the Leader of DEVIDA?") == ["leader", "devida"]
     assert analyze("the of and to") == []

@@ -10,8 +10,10 @@ from qa.corpus.loader import load_corpus
 from qa.index import contents, layout
 from qa.index.build import build_index
 from qa.index.contents import segment_data, split_documents, view_keys
+from qa.index.lexical import ANALYSIS
 from qa.index.pooling import Pooled, TokenPass, home_chunks
 from qa.index.progress import Progress
+from qa.index.store import VersionReader
 from qa.index.views import CHUNKS, POOLED, chunk_input
 from qa.models import Chunk, Document, Sentence
 from tests.support.embedders import FakeEmbedder
@@ -156,6 +158,26 @@ def test_an_index_from_before_pooling_is_rewritten_and_its_contexts_never_reused
     )  # every chunk read again, nothing else embedded
     current = json.loads((layout.current_folder(settings.index_dir) / "manifest.json").read_text())
     assert current["chunking"]["pooled"] == ["contexts=title+previous+sentence"]
+
+
+def test_an_index_from_before_ordinals_were_numerals_is_rewritten_without_embedding(tmp_path):
+    text = "Series\n\nThe third part of the series is about China. Part 1 was on politics."
+    settings = corpus_settings(tmp_path, {"series.txt": text})
+    fake = FakeEmbedder()
+    build_index(settings, fake)
+    manifest = layout.current_folder(settings.index_dir) / "manifest.json"
+    raw = json.loads(manifest.read_text())
+    del raw["chunking"]["analysis"]  # what an index built before ordinals records
+    manifest.write_text(json.dumps(raw))
+
+    fake.calls.clear()
+    report = build_index(settings, fake)
+
+    assert report.changed and report.embedded == 0 and report.reused > 0
+    assert not [t for call in fake.calls for t in call]  # every vector copied
+    folder = layout.current_folder(settings.index_dir)
+    assert json.loads((folder / "manifest.json").read_text())["chunking"]["analysis"] == ANALYSIS
+    assert VersionReader(folder).lexical_search(["3"], 5)  # "third" is now held as "3"
 
 
 def test_token_vectors_are_read_a_batch_of_chunks_at_a_time(tmp_path, monkeypatch):
