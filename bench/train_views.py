@@ -30,7 +30,7 @@ from qa.answer.ranker import is_quotable
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import load_bytes
 from qa.index.contents import split_document, view_keys
-from qa.index.pooling import Pooled
+from qa.index.pooling import Pooled, span_tokens
 from qa.index.views import CHUNKS, SENTENCE_VIEWS
 
 CONTEXT = SENTENCE_VIEWS[1].name
@@ -117,27 +117,15 @@ def chunk_pass(model, inputs: list[str], contexts: list[Pooled | str]):
     rows, pooled, alone = [], [], []
     for k, key in enumerate(contexts):
         c = where.get(key.source) if isinstance(key, Pooled) else None
-        inside = _inside(offsets[c], mask[c], key) if c is not None else None
+        # The index's rule, over the chunk's real tokens (its pass has no padding).
+        inside = span_tokens(offsets[c][mask[c]], key.spans, key.anchor) if c is not None else None
         if inside is None:
             alone.append(k)
             continue
-        w = torch.from_numpy(inside.astype(np.float32))
         rows.append(k)
-        pooled.append((hidden[c] * w[:, None]).sum(0) / w.sum())
+        pooled.append(hidden[c][torch.from_numpy(mask[c])][torch.from_numpy(inside)].mean(0))
     vectors = _unit(torch.stack(pooled)) if pooled else None
     return chunk_vectors, rows, vectors, alone
-
-
-def _inside(offsets: np.ndarray, mask: np.ndarray, key: Pooled) -> np.ndarray | None:
-    """The tokens ``key`` averages, or None when the pass stopped before its sentence ends
-    (the rule of qa.index.pooling.TokenPass.pool)."""
-    starts, ends = offsets[:, 0], offsets[:, 1]
-    if int(ends[mask].max(initial=0)) < key.anchor[1]:
-        return None
-    inside = np.zeros(len(starts), dtype=bool)
-    for a, b in key.spans:
-        inside |= mask & (ends > starts) & (starts >= a) & (ends <= b)
-    return inside if inside.any() else None
 
 
 def paragraph_loss(model, batch: list[Paragraph], scale: float) -> torch.Tensor:

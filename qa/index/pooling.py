@@ -51,15 +51,23 @@ class TokenPass:
     def pool(self, spans: tuple[Span, ...], anchor: Span | None = None) -> np.ndarray | None:
         """The normalized mean of the tokens inside ``spans``; None when there are none,
         or when the text was cut (the model's input length) before ``anchor`` ends."""
-        starts, ends = self.offsets[:, 0], self.offsets[:, 1]
-        if anchor is not None and (len(ends) == 0 or int(ends.max()) < anchor[1]):
-            return None
-        inside = np.zeros(len(starts), dtype=bool)
-        for a, b in spans:
-            inside |= (ends > starts) & (starts >= a) & (ends <= b)
-        if not inside.any():
-            return None
-        return _unit(self.vectors[inside].mean(0))
+        inside = span_tokens(self.offsets, spans, anchor)
+        return None if inside is None else _unit(self.vectors[inside].mean(0))
+
+
+def span_tokens(
+    offsets: np.ndarray, spans: tuple[Span, ...], anchor: Span | None = None
+) -> np.ndarray | None:
+    """Which tokens (``offsets``: tokens x 2 character spans) lie inside ``spans``; None when
+    none do, or when the tokens stop before ``anchor`` ends. Training pools by this rule
+    too (bench/train_views.py)."""
+    starts, ends = offsets[:, 0], offsets[:, 1]
+    if anchor is not None and (len(ends) == 0 or int(ends.max()) < anchor[1]):
+        return None
+    inside = np.zeros(len(starts), dtype=bool)
+    for a, b in spans:
+        inside |= (ends > starts) & (starts >= a) & (ends <= b)
+    return inside if inside.any() else None
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
