@@ -5,6 +5,9 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
+
+import Stemmer
 
 _TOKEN = re.compile(r"\d+(?:[,.]\d+)*|[^\W_]+", re.UNICODE)
 STOPWORDS = frozenset(
@@ -30,33 +33,26 @@ ORDINALS = {
         start=1,
     )
 }
-ANALYSIS = "ordinals"  # "" for indexes built before ordinals were read as numerals
+# What each analysis recorded: "" (a light plural-and-tense stripper), "ordinals" (ordinal
+# words as numerals), "ordinals+snowball" (and the English Snowball stemmer).
+ANALYSIS = "ordinals+snowball"
+
+
+# English Snowball ("Porter2", PyStemmer's C build): "operate", "operation" and
+# "operating" all become "oper", where a plural-and-tense stripper leaves three words.
+# A PyStemmer object is not safe to share between threads: each thread gets its own.
+_PER_THREAD = threading.local()
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def stem(token: str) -> str:
-    """A light suffix stripper: plurals, -ing, -ed. Enough to join 'mines' and 'mining'."""
-    if token.isdigit() or len(token) <= 3:
+    """The English Snowball stem of a lowercased word; numbers are kept as they are."""
+    if token[:1].isdigit():
         return token
-    for suffix, repl, min_len in (
-        ("ies", "y", 5),
-        ("sses", "ss", 5),
-        ("ing", "", 6),
-        ("ed", "", 5),
-        ("es", "", 5),
-        ("s", "", 4),
-    ):
-        if token.endswith(suffix) and len(token) >= min_len:
-            if suffix == "s" and token[-2] in "su":
-                return token
-            stemmed = token[: len(token) - len(suffix)] + repl
-            return _drop_final_e(stemmed)
-    return _drop_final_e(token)
-
-
-def _drop_final_e(token: str) -> str:
-    """'hectare' and 'hectar(es)', 'mine' and 'min(ing)' meet on one form."""
-    return token[:-1] if len(token) >= 4 and token.endswith("e") else token
+    stemmer = getattr(_PER_THREAD, "stemmer", None)
+    if stemmer is None:
+        stemmer = _PER_THREAD.stemmer = Stemmer.Stemmer("english")
+    return stemmer.stemWord(token)
 
 
 def analyze(text: str) -> list[str]:

@@ -36,6 +36,35 @@ def test_inflections_meet(a, b):
 
 
 @pytest.mark.parametrize(
+    ("a", "b"),
+    [("operate", "operation"), ("operating", "operated"), ("relational", "relate")],
+)
+def test_derived_words_meet_their_root(a, b):
+    """ "Where do the riverboats operate?" meets "are already in operation"."""
+    assert analyze(a) == analyze(b)
+
+
+def test_each_thread_stems_with_its_own_stemmer():
+    from concurrent.futures import ThreadPoolExecutor
+
+    roots = ("operat", "relat", "generat", "educat", "communicat", "separat")
+    words = [r + end for r in roots for end in ("ion", "ional", "ionally", "ing", "ed", "es")]
+    words *= 500
+    uncached = stem.__wrapped__  # past the cache, so every call reaches a stemmer
+    with ThreadPoolExecutor(8) as pool:
+        stems = list(pool.map(uncached, words, chunksize=7))
+    assert stems == [uncached(w) for w in words]
+    assert stems[: len(words) // 500 : 6] == [
+        "oper",
+        "relat",
+        "generat",
+        "educ",
+        "communic",
+        "separ",
+    ]
+
+
+@pytest.mark.parametrize(
     ("a", "b"), [("hectares", "hectare"), ("forces", "force"), ("mines", "mine")]
 )
 def test_singular_and_plural_of_words_ending_in_e_meet(a, b):
