@@ -19,14 +19,14 @@ from qa.answer.ranker import ScoredSentence
 
 # Fitted by `.venv/bin/python -m bench.fit_weights` (see its output "CONFIDENCE = ...").
 COEFFICIENTS = {
-    "score": 0.543,  # the ranker's score of the best sentence
-    "dense": -1.474,  # cosine(question, best sentence alone)
-    "lexical": -0.962,  # share of the question's idf mass in the best sentence
-    "coverage": -0.348,  # share of the question's idf mass whose words occur in the corpus
+    "score": 0.544,  # the ranker's score of the best sentence
+    "dense": -1.460,  # cosine(question, best sentence alone)
+    "lexical": -0.961,  # share of the question's idf mass in the best sentence
+    "coverage": -0.389,  # share of the question's idf mass whose words occur in the corpus
     "margin": 0.837,  # best score minus the second best
-    "absent": -1.238,  # 1 when the question names a word the corpus never mentions (qa.answer.names)
+    "absent": -1.254,  # 1 when the question names a word the corpus never mentions (qa.answer.names)
 }
-INTERCEPT = -5.540
+INTERCEPT = -5.524
 
 
 @dataclass(frozen=True)

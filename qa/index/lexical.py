@@ -6,6 +6,7 @@ import functools
 import math
 import re
 import threading
+import unicodedata
 
 import Stemmer
 
@@ -34,8 +35,9 @@ ORDINALS = {
     )
 }
 # What each analysis recorded: "" (a light plural-and-tense stripper), "ordinals" (ordinal
-# words as numerals), "ordinals+snowball" (and the English Snowball stemmer).
-ANALYSIS = "ordinals+snowball"
+# words as numerals), "ordinals+snowball" (and the English Snowball stemmer),
+# "ordinals+snowball+folded" (and accents dropped: "Peru" meets "Perú").
+ANALYSIS = "ordinals+snowball+folded"
 
 
 # English Snowball ("Porter2", PyStemmer's C build): "operate", "operation" and
@@ -46,9 +48,14 @@ _PER_THREAD = threading.local()
 
 @functools.lru_cache(maxsize=1 << 16)
 def stem(token: str) -> str:
-    """The English Snowball stem of a lowercased word; numbers are kept as they are."""
+    """The English Snowball stem of a lowercased word without its accents; numbers are
+    kept as they are."""
     if token[:1].isdigit():
         return token
+    if not token.isascii():  # accents dropped, as a reader typing without them expects
+        token = "".join(
+            c for c in unicodedata.normalize("NFKD", token) if not unicodedata.combining(c)
+        )
     stemmer = getattr(_PER_THREAD, "stemmer", None)
     if stemmer is None:
         stemmer = _PER_THREAD.stemmer = Stemmer.Stemmer("english")

@@ -78,8 +78,11 @@ def test_stem_leaves_short_words_numbers_and_ss_us_alone():
     assert stem("virus") == "virus"
 
 
-def test_unicode_words_are_kept():
-    assert analyze("Acción Social in Perú") == ["acción", "social", "perú"]
+def test_unicode_words_are_kept_and_meet_their_unaccented_spelling():
+    assert analyze("Acción Social in Perú") == ["accion", "social", "peru"]
+    assert analyze("Accion Social in Peru") == analyze("ACCIÓN SOCIAL IN PERÚ")
+    assert analyze("Müller and Ångström") == ["muller", "angstrom"]
+    assert analyze("東京 Москва") == ["東京", "москва"]
 
 
 def test_fts_query_quotes_every_term_once():
