@@ -44,11 +44,13 @@ test: lint install-ray
 	$(BIN)/python -m pytest -q
 
 # Answer quality per question set (bench/data/README.md): XQuAD dev, the shipped article's
-# own questions and questions from outside it; add WikiQA with WIKIQA=path/to/file.tsv.
+# own questions, questions from outside it, and the check sets never fitted on; add WikiQA
+# with WIKIQA=path/to/file.tsv.
 WIKIQA ?=
 eval: index
 	$(BIN)/qa eval bench/data/xquad-en-dev.json bench/article_questions.jsonl \
-		bench/out_of_corpus.jsonl $(WIKIQA)
+		bench/out_of_corpus.jsonl bench/article_check.jsonl bench/out_of_corpus_check.jsonl \
+		bench/article_check_2.jsonl bench/out_of_corpus_check_2.jsonl $(WIKIQA)
 
 bench: install
 	$(BIN)/python -m bench.wikiqa

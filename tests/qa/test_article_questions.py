@@ -11,8 +11,10 @@ QUESTIONS = BENCH / "article_questions.jsonl"
 OUT_OF_CORPUS = BENCH / "out_of_corpus.jsonl"
 CHECK_QUESTIONS = BENCH / "article_check.jsonl"
 CHECK_OUTSIDE = BENCH / "out_of_corpus_check.jsonl"
+SECOND_CHECK_QUESTIONS = BENCH / "article_check_2.jsonl"
+SECOND_CHECK_OUTSIDE = BENCH / "out_of_corpus_check_2.jsonl"
 # Measured at the default threshold (see README): none of the 20 answered; the closest is
-# "Who is the president of Peru?" at 0.28, where the article speaks of Peru's presidents.
+# "Who is the president of Peru?" at 0.26, where the article speaks of Peru's presidents.
 MAX_OUTSIDE_ANSWERED = 0
 # Measured (see README): 31 of 32 with the top-ranked sentence and with the top quote as
 # shown, which may take in the next sentence. A drop below either is a regression.
@@ -48,15 +50,15 @@ def test_out_of_corpus_questions_abstain_while_article_questions_answer(service)
 
 def test_the_check_sets_nobody_fitted_on_hold_their_measured_quality(service):
     """bench/article_check.jsonl and bench/out_of_corpus_check.jsonl are never used to fit
-    weights or the confidence; measured: 25 of 26 quoted right, none refused (the lowest
-    at 0.41; "What is the third part of the series about?" was refused at 0.21 until
+    weights or the confidence; measured: 26 of 26 quoted right, none refused (the lowest
+    at 0.36; "What is the third part of the series about?" was refused at 0.21 until
     ordinal words were analysed as numerals, and is at 0.66), and none of the 16
     outside questions answered (the closest, "What is the main export of Ecuador?", at
-    0.27; the one on Argentina's soybeans, answered at 0.45 before the confidence read
-    names the corpus never mentions, at 0.15)."""
+    0.25; the one on Argentina's soybeans, answered at 0.45 before the confidence read
+    names the corpus never mentions, at 0.21)."""
     report = evaluate(service, load_jsonl(CHECK_QUESTIONS))
     right = [r for r in report.results if r.quote_correct]
-    assert len(right) >= 25, [(r.question, r.top_quote[:80]) for r in report.results]
+    assert len(right) >= 26, [(r.question, r.top_quote[:80]) for r in report.results]
     threshold = service.settings.min_confidence
     refused = [(r.question, r.confidence) for r in right if r.confidence < threshold]
     assert not refused, refused
@@ -71,3 +73,21 @@ def test_an_answer_in_the_sentence_after_the_named_event_is_quoted_with_it(servi
     _, document = service.document(top.document.id)
     assert document.text[top.start : top.end] == top.text
     assert "La Pampa" in top.text and "41 illegal mining sites" in top.text
+
+
+def test_the_second_check_sets_hold_their_measured_quality(service):
+    """bench/article_check_2.jsonl (28) and bench/out_of_corpus_check_2.jsonl (12), written
+    after the first check sets and never fitted on. Measured: 26 of 28 quoted right, one of
+    them refused ("What did the drug control report call for?", 0.12); 2 of the 12 outside
+    questions answered, each naming a place the article mentions elsewhere while the quote
+    is about Peru ("How many hectares of coca does Bolivia grow?" at 0.86, "How much gold
+    does Peru export each year?" at 0.50). Known failures, held at their measured level."""
+    report = evaluate(service, load_jsonl(SECOND_CHECK_QUESTIONS))
+    right = [r for r in report.results if r.quote_correct]
+    assert len(right) >= 26, [(r.question, r.top_quote[:80]) for r in report.results]
+    threshold = service.settings.min_confidence
+    refused = [(r.question, r.confidence) for r in right if r.confidence < threshold]
+    assert len(refused) <= 1, refused
+    outside = [service.ask(q.question) for q in load_jsonl(SECOND_CHECK_OUTSIDE)]
+    answered = [(a.question, a.confidence) for a in outside if a.answered]
+    assert len(outside) == 12 and len(answered) <= 2, answered
