@@ -59,6 +59,7 @@ def stem(token: str) -> str:
     stemmer = getattr(_PER_THREAD, "stemmer", None)
     if stemmer is None:
         stemmer = _PER_THREAD.stemmer = Stemmer.Stemmer("english")
+        stemmer.maxCacheSize = 0  # this function's cache already holds every stem
     return stemmer.stemWord(token)
 
 

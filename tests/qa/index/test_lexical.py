@@ -54,14 +54,8 @@ def test_each_thread_stems_with_its_own_stemmer():
     with ThreadPoolExecutor(8) as pool:
         stems = list(pool.map(uncached, words, chunksize=7))
     assert stems == [uncached(w) for w in words]
-    assert stems[: len(words) // 500 : 6] == [
-        "oper",
-        "relat",
-        "generat",
-        "educ",
-        "communic",
-        "separ",
-    ]
+    first_of_each_root = [uncached(r + "ion") for r in roots]
+    assert first_of_each_root == ["oper", "relat", "generat", "educ", "communic", "separ"]
 
 
 @pytest.mark.parametrize(
