@@ -3,10 +3,11 @@ places, an adjacent sentence joined when the answer spans both, no near repeats.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qa.answer.ranker import WORD, ScoredSentence
+from qa.answer.ranker import WORD, ScoredSentence, is_quotable
 from qa.index.version import IndexVersion
 
 QUOTE_MARGIN = 0.5
@@ -27,6 +28,14 @@ PREVIOUS_MARGIN = 2.0
 # Two quotes sharing this share of their words (Jaccard) say the same thing: a passage
 # repeated in two reports, or a sentence edited by a word; only the better one is shown.
 NEAR_DUPLICATE = 0.8
+# A sentence that opens by pointing back ("He is also the oldest quarterback ever to play
+# in a Super Bowl.", "This valley is also the focus ...") does not say who or what alone:
+# the sentence before joins its quote, whatever its score, so the quote reads on its own.
+# On the dev sets it made 9% more of XQuAD's top quotes pairs (17.6% -> 27.0%) and 3.5%
+# more of WikiQA's; quote@1 rose on XQuAD (0.858 -> 0.866) and held on every other set.
+POINTS_BACK = re.compile(
+    r"(?:he|she|it|they|his|her|its|their|him|them|this|these|those|such)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,8 @@ def pick(reader: IndexVersion, ranked: list[ScoredSentence], limit: int) -> list
     """Up to ``limit`` quotes from different places, close in score to the best.
 
     A picked sentence takes in its better-scoring neighbour when that one is within
-    ``PAIR_MARGIN``. No sentence is quoted twice, nor one that repeats a quoted sentence
+    ``PAIR_MARGIN``, and the sentence before when it opens by pointing back to it
+    (``POINTS_BACK``) or the one before holds the question words it lacks. No sentence is quoted twice, nor one that repeats a quoted sentence
     nearly word for word.
     """
     by_row = {cand.row: cand for cand in ranked}
@@ -91,15 +101,19 @@ def _partner(
     ]
     if near:
         return max(near, key=lambda n: n.score).row
+    before = cand.row - 1
+    if before < 0 or reader.sentences[before].document_id != document or not fresh(before):
+        return None
+    # The picked sentence points back ("It destroyed 41 sites."): the one before says what.
+    opening = reader.sentences[cand.row].text.lstrip("\"“‘'(")
+    if POINTS_BACK.match(opening) and is_quotable(reader.sentences[before].text):
+        return before
     # The sentence before holds question words the picked one lacks ("... an operation in
     # La Pampa." "The operation ... destroyed 41 sites."): the answer reads only with it.
-    before = cand.row - 1
     lent = cand.features.get("residual_context", 0.0) - cand.features.get("residual", 0.0)
     if (
         lent >= NEEDS_PREVIOUS
         and before in by_row
-        and reader.sentences[before].document_id == document
-        and fresh(before)
         and by_row[before].score >= cand.score - PREVIOUS_MARGIN
     ):
         return before

@@ -140,3 +140,35 @@ def test_a_repeat_left_out_does_not_return_as_a_neighbour():
     picks = pick(reader, scored(r0=5.0, r1=4.9, r2=4.7), limit=3)
 
     assert [p.rows for p in picks] == [(0,), (2,)]
+
+
+POINTING_BACK = (
+    "c",
+    [
+        "Peyton Manning led the Broncos to the title.",
+        "He is also the oldest quarterback to play in the final.",
+        "Italy hosted the next tournament.",
+        "“They said so,” the coach added later.",
+    ],
+)
+
+
+def best(reader: SentenceTable, **scores: float) -> list[tuple[int, ...]]:
+    """The rows of the one quote picked from a ranking of the given scores."""
+    return [p.rows for p in pick(reader, scored(**scores), limit=1)]
+
+
+def test_a_sentence_that_points_back_takes_in_the_one_before_whatever_its_score():
+    reader = table(POINTING_BACK)
+
+    assert best(reader, r1=10.0) == [(0, 1)]
+    assert best(reader, r3=10.0) == [(2, 3)]  # after a quote mark
+    assert best(reader, r2=10.0) == [(2,)]  # "Italy", not "It"
+
+
+def test_pointing_back_never_reaches_into_another_document_or_a_heading():
+    reader = table(OTHER, ("c", ["Background", "It began in 1990 with two members."]))
+
+    assert best(reader, r3=10.0) == [(3,)]  # a heading before
+    reader = table(OTHER, ("c", ["It began in 1990 with two members of staff."]))
+    assert best(reader, r2=10.0) == [(2,)]  # first of its document
