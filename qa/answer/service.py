@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.answer import confidence, names, ranker
+from qa.answer import confidence, misplaced, names, ranker
 from qa.answer.quotes import pick
 from qa.answer.retriever import ChunkHit, retrieve
 from qa.errors import DocumentNotFound, InvalidQuestion
@@ -104,7 +104,8 @@ class AnswerService:
         coverage = confidence.corpus_coverage(weights, unseen_idf)
         unseen = confidence.unseen_terms(weights, unseen_idf)
         absent = names.absent_names(question, reader, unseen) if unseen else []
-        found = confidence.evidence(ranked, coverage, bool(absent))
+        away = misplaced.misplaced_names(question, reader, ranked[0].row) if ranked else []
+        found = confidence.evidence(ranked, coverage, bool(absent), bool(away))
         return Ranking(question, reader, vector, hits, ranked, found, confidence.confidence(found))
 
     def ask(self, question: str, top_k: int | None = None) -> Answer:

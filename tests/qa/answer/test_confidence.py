@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.answer.confidence import Evidence, confidence, corpus_coverage, evidence
+from qa.answer.confidence import MISPLACED, Evidence, confidence, corpus_coverage, evidence
 from qa.answer.ranker import ScoredSentence
 
 
@@ -45,3 +45,14 @@ def test_confidence_is_a_probability_that_grows_with_the_score():
 
     assert all(0.0 < v < 1.0 for v in values)
     assert values == sorted(values) and len(set(values)) == len(values)
+
+
+def test_a_name_far_from_the_quote_caps_the_confidence_however_strong_the_match():
+    strong = Evidence(score=20.0, dense=0.9, lexical=0.9, coverage=1.0, margin=5.0)
+    elsewhere = Evidence(
+        score=20.0, dense=0.9, lexical=0.9, coverage=1.0, margin=5.0, misplaced=1.0
+    )
+    assert confidence(strong) > 0.5
+    assert confidence(elsewhere) == MISPLACED
+    weak = Evidence(score=1.0, dense=0.1, lexical=0.0, coverage=0.5, margin=0.0, misplaced=1.0)
+    assert confidence(weak) < MISPLACED  # a ceiling, never a floor
