@@ -50,7 +50,8 @@ WIKIQA ?=
 eval: index
 	$(BIN)/qa eval bench/data/xquad-en-dev.json bench/article_questions.jsonl \
 		bench/out_of_corpus.jsonl bench/article_check.jsonl bench/out_of_corpus_check.jsonl \
-		bench/article_check_2.jsonl bench/out_of_corpus_check_2.jsonl $(WIKIQA)
+		bench/article_check_2.jsonl bench/out_of_corpus_check_2.jsonl \
+		bench/out_of_corpus_substituted.jsonl $(WIKIQA)
 
 bench: install
 	$(BIN)/python -m bench.wikiqa

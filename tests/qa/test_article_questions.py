@@ -14,6 +14,7 @@ CHECK_QUESTIONS = BENCH / "article_check.jsonl"
 CHECK_OUTSIDE = BENCH / "out_of_corpus_check.jsonl"
 SECOND_CHECK_QUESTIONS = BENCH / "article_check_2.jsonl"
 SECOND_CHECK_OUTSIDE = BENCH / "out_of_corpus_check_2.jsonl"
+SUBSTITUTED = BENCH / "out_of_corpus_substituted.jsonl"
 # Measured at the default threshold (see README): none of the 20 answered; the closest is
 # "Who is the president of Peru?" at 0.26, where the article speaks of Peru's presidents.
 MAX_OUTSIDE_ANSWERED = 0
@@ -78,11 +79,29 @@ def test_the_second_check_sets_hold_their_measured_quality(service):
     them refused ("What did the drug control report call for?", 0.12); 2 of the 12 outside
     questions answered, each naming a place the article mentions elsewhere while the quote
     is about Peru ("How many hectares of coca does Bolivia grow?" at 0.86, "How much gold
-    does Peru export each year?" at 0.50). Known failures, held at their measured level."""
+    does Peru export each year?" at 0.50). Since the confidence reads names the document
+    holds only far from the quote, Bolivia's is refused (0.297) and only the gold question
+    is answered. Known failures, held at their measured level."""
     found = _check(service, SECOND_CHECK_QUESTIONS, SECOND_CHECK_OUTSIDE)
     assert len(found.right) >= 26, found.quotes
     assert len(found.refused) <= 1, found.refused
-    assert found.outside == 12 and len(found.answered) <= 2, found.answered
+    assert found.outside == 12 and len(found.answered) <= 1, found.answered
+
+
+def test_a_question_about_another_country_the_article_names_elsewhere_is_refused(service):
+    """bench/out_of_corpus_substituted.jsonl: 14 article facts asked of another place or
+    party the article names ("How many hectares of coca did Colombia have under
+    cultivation in 2019?", where the article gives Peru's). Written to study this failure,
+    so not a held-out figure: 12 were answered before the confidence read misplaced names
+    (qa.answer.misplaced), 5 after: four name something within two sentences of their
+    quote, one a nationality ("the Colombian Congress")."""
+    asked = {q.question: service.ask(q.question) for q in load_jsonl(SUBSTITUTED)}
+
+    colombia = asked["How many hectares of coca did Colombia have under cultivation in 2019?"]
+    assert not colombia.answered and colombia.quotes == (), colombia.confidence
+    assert "72,000 hectares" in colombia.passages[0].text  # the nearest passage is still shown
+    answered = [(q, a.confidence) for q, a in asked.items() if a.answered]
+    assert len(asked) == 14 and len(answered) <= 5, answered
 
 
 @dataclass(frozen=True)
