@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -43,6 +44,10 @@ FEATURES = (
     "defines",
 )
 MAX_DOCS = 5
+# A document of more sentences than this offers only those in its retrieved chunks (and
+# the nearest sentences anywhere, as every document does): ranking every sentence of five
+# long reports costs far more than the answer is worth.
+WHOLE_DOCUMENT = 200
 DENSE_SENTENCES = 20
 WORD = re.compile(r"[^\W_]+")
 
@@ -76,9 +81,25 @@ def candidate_rows(
     top = sorted(doc_score.items(), key=lambda kv: -kv[1])[:MAX_DOCS]
     best = top[0][1] if top else 1.0
     strength = {doc: score / best for doc, score in top}
-    rows = {r for doc, _ in top for r in reader.sentence_rows(doc)}
+    rows = {r for doc, _ in top for r in _offered(reader, doc, hits)}
     rows.update(r for r, _ in reader.dense_search(SENTENCES, query_vector, DENSE_SENTENCES))
     return {r for r in rows if is_quotable(reader.sentences[r].text)}, strength
+
+
+def _offered(reader: IndexVersion, document_id: str, hits: list[ChunkHit]) -> list[int]:
+    """The document's sentences, or for a long one those within its retrieved chunks."""
+    rows = reader.sentence_rows(document_id)
+    if len(rows) <= WHOLE_DOCUMENT:
+        return rows
+    chunks = [reader.chunks[h.row] for h in hits]
+    spans = sorted((c.start, c.end) for c in chunks if c.document_id == document_id)
+    out = []
+    for row in rows:
+        sentence = reader.sentences[row]
+        i = bisect.bisect_left(spans, (sentence.end, -1))  # spans starting before it ends
+        if any(end > sentence.start for _, end in spans[:i]):
+            out.append(row)
+    return out
 
 
 def rank(

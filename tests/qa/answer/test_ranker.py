@@ -142,3 +142,33 @@ def test_a_passage_repeated_in_two_reports_is_quoted_once(tmp_path, embedder):
     reports = [q for q in answer.quotes if q.document.source.startswith("q1-report")]
     assert len(reports) == 1, [q.text for q in answer.quotes]
     assert "tonnes of copper concentrate" in reports[0].text
+
+
+def test_a_long_document_offers_only_the_sentences_of_its_retrieved_chunks(tmp_path, monkeypatch):
+    from qa.answer import ranker
+    from qa.answer.retriever import ChunkHit
+    from qa.index.build import build_index
+    from qa.runtime import Runtime
+    from tests.support.embedders import FakeEmbedder
+    from tests.support.settings import corpus_settings
+
+    paragraphs = [
+        f"Site {n} lies on river {n}. It produced {n} tonnes of ore in 2019. Its mine employs "
+        f"{n * 10} people." for n in range(1, 31)
+    ]  # fmt: skip
+    settings = corpus_settings(tmp_path, {"long.txt": "Mines\n\n" + "\n\n".join(paragraphs)})
+    build_index(settings, FakeEmbedder())
+    reader = Runtime.build(settings, FakeEmbedder()).live.current()
+    (document_id,) = reader.documents
+    sentences = reader.sentence_rows(document_id)
+    chunk = reader.chunks[reader.chunk_rows(document_id)[3]]
+    hits = [ChunkHit(reader.chunk_rows(document_id)[3], 1.0, 0.5, 0.0)]
+    inside = [
+        r for r in sentences if reader.sentences[r].start < chunk.end and chunk.start < reader.sentences[r].end
+    ]  # fmt: skip
+
+    monkeypatch.setattr(ranker, "WHOLE_DOCUMENT", len(sentences))
+    assert ranker._offered(reader, document_id, hits) == sentences  # not long: every sentence
+    monkeypatch.setattr(ranker, "WHOLE_DOCUMENT", len(sentences) - 1)
+    offered = ranker._offered(reader, document_id, hits)
+    assert offered == inside and 0 < len(offered) < len(sentences)
