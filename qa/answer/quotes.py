@@ -51,8 +51,8 @@ def pick(reader: IndexVersion, ranked: list[ScoredSentence], limit: int) -> list
 
     A picked sentence takes in its better-scoring neighbour when that one is within
     ``PAIR_MARGIN``, and the sentence before when it opens by pointing back to it
-    (``POINTS_BACK``) or the one before holds the question words it lacks. No sentence is quoted twice, nor one that repeats a quoted sentence
-    nearly word for word.
+    (``POINTS_BACK``) or the one before holds the question words it lacks. No sentence
+    is quoted twice, nor one that repeats a quoted sentence nearly word for word.
     """
     by_row = {cand.row: cand for cand in ranked}
     chosen: list[Pick] = []
