@@ -2,7 +2,7 @@
 as a candidate against the shipped cap (qa.answer.ranker.WHOLE_DOCUMENT), in one run.
 
 Writes each article of the SQuAD training fragments as one document (15 documents of 106
-to 428 sentences; bench/misplaced_names.py's layout, its index reused from ``--workdir``),
+to 428 sentences; bench/workspace.py's article_index, reused from ``--workdir``),
 then ranks every ``--every``-th question in process, in rounds alternating no cap and the
 cap, and prints per round the rank median, how many are right at the top, and how many
 are answered at ``QA_MIN_CONFIDENCE`` and right.
@@ -20,11 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.misplaced_names import BENCH, squad_paragraphs, whole_articles
 from bench.reproduce import print_reproduce
+from bench.workspace import article_index
 from qa.answer import ranker
 from qa.evaluation.metrics import sentence_right
-from qa.index.build import build_index
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 
@@ -35,16 +34,14 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workdir", type=Path, help="keep the corpus and index here")
     args = parser.parse_args()
-    source = BENCH / "data" / "squad-train-fragments.jsonl"
+    source = Path(__file__).resolve().parent / "data" / "squad-train-fragments.jsonl"
     if not source.is_file():
         sys.exit(f"{source} not found; bench/data/README.md says where to get it")
     with tempfile.TemporaryDirectory(prefix="qa-long-") as tmp:
-        folder = (args.workdir or Path(tmp)) / f"{source.stem}-articles"
-        questions = whole_articles(squad_paragraphs(source), folder / "corpus")[:: args.every]
-        settings = Settings(_env_file=None, corpus_dir=folder / "corpus",
-                            index_dir=folder / "index", torch_threads=1)  # fmt: skip
-        embedder = build_embedder(settings)
-        build_index(settings, embedder)
+        base = Settings(_env_file=None, torch_threads=1)
+        embedder = build_embedder(base)
+        questions, settings = article_index(source, args.workdir or Path(tmp), base, embedder)
+        questions = questions[:: args.every]
         service = Runtime.build(settings, embedder).service
         reader = service.live.current()
         lengths = sorted(len(reader.sentence_rows(d)) for d in reader.documents)

@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import tempfile
 from dataclasses import dataclass
-from itertools import groupby
 from pathlib import Path
 
 from bench.reproduce import print_reproduce
+from bench.workspace import article_index
 from qa.answer import confidence
-from qa.corpus.loader import document_id
 from qa.evaluation.datasets import EvalQuestion, prepare_question_set
 from qa.evaluation.metrics import sentence_right
 from qa.index.build import build_index
@@ -47,37 +45,6 @@ SETS = (
     "out_of_corpus_check_2.jsonl",
     "out_of_corpus_substituted.jsonl",
 )
-
-
-def whole_articles(paragraphs: list[dict], corpus: Path) -> list[EvalQuestion]:
-    """Write each article (SQuAD paragraphs sharing a title, in order) into ``corpus`` as one
-    document, its paragraphs separated by blank lines; return the questions with their
-    answers' spans in it."""
-    corpus.mkdir(parents=True, exist_ok=True)
-    out = []
-    for a, (title, group) in enumerate(groupby(paragraphs, key=lambda p: p["title"])):
-        name = f"{a:03d}.txt"
-        text = title.replace("_", " ") + "\n\n"
-        for paragraph in group:
-            offset = len(text)
-            text += paragraph["context"] + "\n\n"
-            for qa in paragraph["qas"]:
-                answer = qa["answers"][0]
-                start = offset + int(answer["answer_start"])
-                span = (start, start + len(answer["text"]))
-                out.append(EvalQuestion(qa["id"], qa["question"], (answer["text"],),
-                                        document_id(name), exact_sentence=False,
-                                        answer_span=span))  # fmt: skip
-        (corpus / name).write_text(text, encoding="utf-8")
-    return out
-
-
-def squad_paragraphs(path: Path) -> list[dict]:
-    """The paragraphs of SQuAD JSON (XQuAD) or of JSONL fragments, each with its title."""
-    if path.suffix == ".jsonl":
-        return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
-    articles = json.loads(path.read_text("utf-8"))["data"]
-    return [{"title": a["title"], **p} for a in articles for p in a["paragraphs"]]
 
 
 @dataclass
@@ -139,12 +106,7 @@ def main() -> int:
             path = BENCH / name
             if not path.is_file():
                 continue
-            folder = work / f"{path.stem}-articles"
-            questions = whole_articles(squad_paragraphs(path), folder / "corpus")
-            asked = settings.model_copy(
-                update={"corpus_dir": folder / "corpus", "index_dir": folder / "index"}
-            )
-            build_index(asked, embedder)
+            questions, asked = article_index(path, work, settings, embedder)
             found = tally(asked, embedder, questions)
             fitted = fitted or found
             print(row(f"{path.stem}, whole articles", found))
