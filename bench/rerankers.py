@@ -5,9 +5,10 @@ can beat the bi-encoder ranker within the latency budget. No pre-trained cross-e
 installs here, so this trains one and measures it, beside a scorer that needs no training:
 
 - ``cross-encoder``: the bundled MiniLM reads question and sentence together (LoRA on its
-  linear layers, as bench/train_model.py adapts it). Its score is the scaled cosine of the
-  question's and the sentence's tokens, each mean-pooled from the joint pass, so that it
-  starts as a similarity rather than from a random head. Trained listwise (a softmax over
+  linear layers, as bench/train_model.py adapts it, or every weight with ``--rank 0``).
+  Its score is the scaled cosine of the question's and the sentence's tokens, each
+  mean-pooled from the joint pass, so that it starts as a similarity rather than from a
+  random head. Trained listwise (a softmax over
   each question's top candidates) on the SQuAD training fragments (CC BY-SA 4.0), each
   paragraph a document, the candidates the shipped ranker's own top ``--top``.
 - ``maxsim``: the shipped model's token vectors of question and sentence, encoded apart;
@@ -18,7 +19,7 @@ top candidates of WikiQA dev and XQuAD dev, and acc@1 printed per weight. Weight
 shipped ranker; a very large weight is the scorer alone.
 
     .venv/bin/python -m bench.rerankers [--scorer cross-encoder|maxsim] [--top 6]
-        [--epochs 1] [--seed 0] [--workdir DIR]
+        [--epochs 1] [--rank 16] [--seed 0] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -141,11 +142,12 @@ def train_cross_encoder(train: list[Asked], epochs: int, seed: int, rank: int) -
     torch.manual_seed(seed)
     rng = random.Random(seed)
     model = CrossEncoder(resolve_model(DEFAULT_MODEL))
-    layers = add_adapters(model.body, rank, 2.0 * rank)
-    lora = [p for layer in layers.values() for p in (layer.lora_A, layer.lora_B)]
-    optimizer = torch.optim.AdamW(
-        [{"params": lora, "lr": 5e-4}, {"params": [model.scale], "lr": 1e-3}]
-    )
+    if rank:
+        layers = add_adapters(model.body, rank, 2.0 * rank)
+        body = {"params": [p for x in layers.values() for p in (x.lora_A, x.lora_B)], "lr": 5e-4}
+    else:  # every weight of the model
+        body = {"params": list(model.body.parameters()), "lr": 3e-5}
+    optimizer = torch.optim.AdamW([body, {"params": [model.scale], "lr": 1e-3}])
     lists = [a for a in train if len(a.candidates) > 1 and any(c.right for c in a.candidates)]
     batch = 4
     steps = epochs * (len(lists) // batch)
@@ -227,7 +229,9 @@ def main() -> int:
     parser.add_argument("--xquad", type=Path, default=BENCH / "data" / "xquad-en-dev.json")
     parser.add_argument("--top", type=int, default=6, help="candidates reranked per question")
     parser.add_argument("--epochs", type=int, default=1)
-    parser.add_argument("--rank", type=int, default=16, help="LoRA rank of the cross-encoder")
+    parser.add_argument(
+        "--rank", type=int, default=16, help="LoRA rank of the cross-encoder; 0 trains every weight"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workdir", type=Path, help="keep the corpora and indexes here")
     args = parser.parse_args()
