@@ -43,8 +43,9 @@ from qa.evaluation.datasets import prepare_question_set
 from qa.evaluation.metrics import sentence_right
 from qa.index.adapter import resolve_adapter
 from qa.index.backends import load_sentence_transformer
+from qa.index.embedder import resolve_model
 from qa.runtime import Runtime, build_embedder
-from qa.settings import Settings
+from qa.settings import DEFAULT_MODEL, Settings
 
 BENCH = Path(__file__).resolve().parent
 WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 1000.0)
@@ -136,9 +137,6 @@ def _mean(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 
 def train_cross_encoder(train: list[Asked], epochs: int, seed: int, rank: int) -> CrossEncoder:
-    from qa.index.embedder import resolve_model
-    from qa.settings import DEFAULT_MODEL
-
     torch.manual_seed(seed)
     rng = random.Random(seed)
     model = CrossEncoder(resolve_model(DEFAULT_MODEL))
@@ -166,8 +164,7 @@ def train_cross_encoder(train: list[Asked], epochs: int, seed: int, rank: int) -
         for _ in range(batch):
             item = lists[order.pop()]
             logits = model(item.question, [c.text for c in item.candidates])
-            target = torch.tensor([float(c.right) for c in item.candidates])
-            loss = loss - (target / target.sum() * torch.log_softmax(logits, 0)).sum() / batch
+            loss = loss + listwise_loss(logits, item) / batch
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -178,17 +175,18 @@ def train_cross_encoder(train: list[Asked], epochs: int, seed: int, rank: int) -
                 f"step {step + 1}/{steps} loss {np.mean(losses[-100:]):.3f} "
                 f"({(time.perf_counter() - started) / 60:.1f} min)", flush=True,
             )  # fmt: skip
-    ranker_loss = np.mean([_listwise_loss(a) for a in lists])
+    ranker = [listwise_loss(torch.tensor([c.score for c in a.candidates]), a) for a in lists]
+    ranker_loss = float(torch.stack(ranker).mean())
     print(f"the shipped ranker's own loss on the same lists: {ranker_loss:.3f}")
     model.eval()
     return model
 
 
-def _listwise_loss(item: Asked) -> float:
-    scores = np.array([c.score for c in item.candidates])
-    target = np.array([float(c.right) for c in item.candidates])
-    log_p = scores - scores.max() - np.log(np.exp(scores - scores.max()).sum())
-    return float(-(target / target.sum() * log_p).sum())
+def listwise_loss(scores: torch.Tensor, item: Asked) -> torch.Tensor:
+    """Cross-entropy of a softmax over ``item``'s candidates against its right ones: the
+    cross-encoder's training loss, and the shipped ranker's on the same lists."""
+    target = torch.tensor([float(c.right) for c in item.candidates], dtype=scores.dtype)
+    return -(target / target.sum() * torch.log_softmax(scores, 0)).sum()
 
 
 def cross_encoder_scores(model: CrossEncoder, asked: list[Asked]) -> list[np.ndarray]:

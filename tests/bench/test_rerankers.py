@@ -7,13 +7,14 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
 from bench.rerankers import (
     Asked,
     Candidate,
     CrossEncoder,
-    _listwise_loss,
     blended_accuracy,
+    listwise_loss,
     squad_json,
 )
 from qa.corpus.loader import document_id
@@ -40,13 +41,15 @@ def test_blend_weight_zero_is_the_ranker_and_a_large_one_the_reranker():
     assert blended_accuracy(items, extra, 1000.0) == pytest.approx(2 / 3)
 
 
+def ranker_loss(item: Asked) -> float:
+    return float(listwise_loss(torch.tensor([c.score for c in item.candidates]), item))
+
+
 def test_listwise_loss_is_the_cross_entropy_of_the_right_candidates():
-    assert _listwise_loss(asked([0.0] * 4, [True, False, False, False])) == pytest.approx(
-        math.log(4)
-    )
+    assert ranker_loss(asked([0.0] * 4, [True, False, False, False])) == pytest.approx(math.log(4))
     two_right = asked([0.0] * 4, [True, True, False, False])
-    assert _listwise_loss(two_right) == pytest.approx(math.log(4))
-    assert _listwise_loss(asked([9.0, 0.0], [True, False])) < 0.001
+    assert ranker_loss(two_right) == pytest.approx(math.log(4))
+    assert ranker_loss(asked([9.0, 0.0], [True, False])) < 0.001
 
 
 def test_training_fragments_become_one_document_per_paragraph(tmp_path):
@@ -79,8 +82,6 @@ def test_cross_encoder_scores_the_question_against_the_sentence_alone():
         "The canal at Varnhem opened to barges in 1821.",
         "Bees gather nectar from clover in the spring.",
     ]
-    import torch
-
     with torch.no_grad():
         scores = model(question, texts).numpy()
     assert scores.shape == (3,)
