@@ -6,10 +6,29 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Section:
+    """A heading's reach in a document's text: from ``start`` to the next section's start.
+
+    ``path`` is the heading path ("pathlib", "Basic use", "Creating paths"); ``anchor`` is
+    the nearest heading's id in an HTML page ("" when it has none).
+    """
+
+    start: int
+    path: tuple[str, ...]
+    anchor: str = ""
+
+    @property
+    def label(self) -> str:
+        return " > ".join(self.path)
+
+
+@dataclass(frozen=True)
 class Document:
     """One source document with its extracted text.
 
     ``pages`` holds (page number, start offset) pairs for paged formats such as PDF.
+    ``sections`` holds the headings in text order; ``code`` holds (start, end) spans of
+    code and tables, which stay in the text but are never quoted as answers.
     """
 
     id: str
@@ -19,6 +38,17 @@ class Document:
     text: str
     content_hash: str
     pages: tuple[tuple[int, int], ...] = ()
+    sections: tuple[Section, ...] = ()
+    code: tuple[tuple[int, int], ...] = ()
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section holding ``offset``, or None before the first heading."""
+        found = None
+        for section in self.sections:
+            if section.start > offset:
+                break
+            found = section
+        return found
 
     def page_at(self, offset: int) -> int | None:
         """The page number holding ``offset``, or None for unpaged documents."""
