@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from bench.reproduce import print_reproduce
-from qa.index.backends import resolve_backend
+from qa.model.backends import resolve_backend
 from qa.settings import DEFAULT_BACKEND
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +76,7 @@ def run_qabot(work: Path, threads: int, backend: str) -> dict:
     """``build_index(full=True)`` in a fresh process, then ``qa index`` again unchanged."""
     script = (
         "import json, sys, time\n"
-        "from qa.index.build import build_index\n"
+        "from qa.build.build import build_index\n"
         "from qa.runtime import build_embedder\n"
         "from qa.settings import Settings\n"
         "s = Settings()\n"

@@ -30,9 +30,9 @@ import numpy as np
 
 from bench.reproduce import print_reproduce
 from bench.workspace import wikiqa_texts
-from qa.index.adapter import resolve_adapter
-from qa.index.backends import BACKENDS, load_backend
-from qa.index.embedder import embed_in_batches, embedder_name
+from qa.model.adapter import resolve_adapter
+from qa.model.backends import BACKENDS, load_backend
+from qa.model.embedder import embed_in_batches, embedder_name
 from qa.settings import BUNDLED_ADAPTER, DEFAULT_MODEL
 
 

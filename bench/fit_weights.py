@@ -32,9 +32,9 @@ import numpy as np
 
 from qa.answer.confidence import COEFFICIENTS
 from qa.answer.ranker import FEATURES, WEIGHTS
+from qa.build.build import build_index
 from qa.evaluation.datasets import prepare_question_set
 from qa.evaluation.metrics import sentence_right
-from qa.index.build import build_index
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 

@@ -1,7 +1,7 @@
 """Probe: sentence vectors pooled from one pass over each chunk ("late chunking") against
 the same views embedded one text at a time.
 
-This probe came before the build pooled its context view (qa.index.pooling): when the
+This probe came before the build pooled its context view (qa.build.pooling): when the
 build embedded four separate views, it read 6.7 times the tokens of a chunk-only indexer,
 most of them in views that repeat a neighbouring sentence. Here each chunk's input (title
 and chunk text, as the index embeds it) is run through the model once; a sentence's
@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from bench.reproduce import print_reproduce
+from qa.build.contents import split_documents
 from qa.corpus.loader import load_corpus
 from qa.evaluation.datasets import load_wikiqa
-from qa.index.contents import split_documents
 from qa.index.views import chunk_input, sentence_views
 from qa.runtime import build_embedder
 from qa.settings import Settings

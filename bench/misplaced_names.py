@@ -26,9 +26,9 @@ from pathlib import Path
 from bench.reproduce import print_reproduce
 from bench.workspace import article_index
 from qa.answer import confidence
+from qa.build.build import build_index
 from qa.evaluation.datasets import EvalQuestion, prepare_question_set
 from qa.evaluation.metrics import sentence_right
-from qa.index.build import build_index
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 

@@ -23,9 +23,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from qa.build import distributed
+from qa.build.build import BuildReport, build_index
 from qa.evaluation.datasets import load_wikiqa
-from qa.index import distributed
-from qa.index.build import BuildReport, build_index
 from qa.runtime import build_embedder
 from qa.settings import Settings
 

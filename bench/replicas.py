@@ -28,7 +28,7 @@ import httpx
 from bench.load import KEY, Server
 from bench.questions import ARTICLE_QUESTIONS as QUESTIONS
 from bench.reproduce import print_reproduce
-from qa.index.build import build_index
+from qa.build.build import build_index
 from qa.runtime import build_embedder
 from qa.settings import Settings
 from tests.support.corpora import shipped_article_corpus

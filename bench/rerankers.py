@@ -41,9 +41,9 @@ from bench.train_model import add_adapters
 from bench.workspace import squad_paragraphs
 from qa.evaluation.datasets import prepare_question_set
 from qa.evaluation.metrics import sentence_right
-from qa.index.adapter import resolve_adapter
-from qa.index.backends import load_sentence_transformer
-from qa.index.embedder import resolve_model
+from qa.model.adapter import resolve_adapter
+from qa.model.backends import load_sentence_transformer
+from qa.model.embedder import resolve_model
 from qa.runtime import Runtime, build_embedder
 from qa.settings import DEFAULT_MODEL, Settings
 

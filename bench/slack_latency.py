@@ -118,7 +118,7 @@ def main() -> int:
     parser.add_argument("--index", type=Path, help="an existing index (default: build one)")
     args = parser.parse_args()
 
-    from qa.index.build import build_index
+    from qa.build.build import build_index
     from qa.runtime import Runtime, build_embedder
 
     with tempfile.TemporaryDirectory(prefix="qa-slack-bench-") as tmp:

@@ -15,10 +15,10 @@ import tempfile
 from pathlib import Path
 
 from bench.reproduce import print_reproduce
+from qa.build.build import build_index
 from qa.evaluation.datasets import load_squad, load_wikiqa
 from qa.evaluation.metrics import evaluate
 from qa.index import layout
-from qa.index.build import build_index
 from qa.index.store import VersionReader
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings

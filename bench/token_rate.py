@@ -21,10 +21,10 @@ from pathlib import Path
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from bench.reproduce import print_reproduce
+from qa.build.contents import split_documents, view_keys
+from qa.build.pooling import Pooled
 from qa.corpus.loader import load_corpus
 from qa.evaluation.datasets import load_wikiqa
-from qa.index.contents import split_documents, view_keys
-from qa.index.pooling import Pooled
 from qa.runtime import build_embedder
 from qa.settings import Settings
 

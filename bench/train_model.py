@@ -2,7 +2,7 @@
 
 Training data: SQuAD v1.1 train paragraphs (CC BY-SA 4.0). Only low-rank adapters on the
 transformer's linear layers are trained; the result is a ~1 MB file that qa-bot merges
-into the base model at load time (qa/index/adapter.py), so queries cost what they cost
+into the base model at load time (qa/model/adapter.py), so queries cost what they cost
 before. Two objectives:
 
 - ``pairs`` (the default; the bundled adapter): each question with the sentence that
@@ -16,7 +16,7 @@ before. Two objectives:
   against every sentence and chunk of a few paragraphs. Measured, not shipped (README).
 
     .venv/bin/python -m bench.train_model [--data bench/data/squad-train-fragments.jsonl]
-        [--out qa/index/adapters/squad-lora.safetensors] [--objective pairs] [--epochs 1]
+        [--out qa/model/adapters/squad-lora.safetensors] [--objective pairs] [--epochs 1]
         [--seed 0] [--precision torch]
 """
 
@@ -37,9 +37,9 @@ from bench import train_views
 from bench.reproduce import print_reproduce
 from qa.corpus.chunker import Chunker
 from qa.corpus.sentences import split_spans
-from qa.index.adapter import adapter_digest, save_adapter
-from qa.index.backends import resolve_backend
-from qa.index.embedder import resolve_model
+from qa.model.adapter import adapter_digest, save_adapter
+from qa.model.backends import resolve_backend
+from qa.model.embedder import resolve_model
 from qa.settings import DEFAULT_MODEL, Settings
 
 TARGETS = ("query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense")
@@ -220,7 +220,7 @@ def main() -> int:
     )
     parser.add_argument("--data", type=Path, default=Path("bench/data/squad-train-fragments.jsonl"))
     parser.add_argument(
-        "--out", type=Path, default=Path("qa/index/adapters/squad-lora.safetensors")
+        "--out", type=Path, default=Path("qa/model/adapters/squad-lora.safetensors")
     )
     parser.add_argument("--objective", choices=("pairs", "index-views"), default="pairs")
     parser.add_argument("--epochs", type=int, default=1)
@@ -243,7 +243,7 @@ def main() -> int:
     parser.add_argument(
         "--precision", default="torch", choices=("auto", "torch", "torch-bf16"),
         help="torch: fp32, as the bundled adapter was trained; auto: bf16 autocast where "
-        "the CPU has bf16 arithmetic (qa.index.backends)",
+        "the CPU has bf16 arithmetic (qa.model.backends)",
     )  # fmt: skip
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)

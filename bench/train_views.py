@@ -2,9 +2,9 @@
 
 SQuAD train paragraphs are made into documents the way `qa eval` makes XQuAD's (title
 line, blank line, paragraph), then split, chunked and keyed by the index's own code
-(qa.index.contents), so the model is trained on exactly the vectors the ranker reads: the
+(qa.build.contents), so the model is trained on exactly the vectors the ranker reads: the
 sentence alone (the ``sentences`` view), the sentence pooled from the model's pass over
-its chunk (the ``contexts`` view, qa.index.pooling), and the chunk itself (document
+its chunk (the ``contexts`` view, qa.build.pooling), and the chunk itself (document
 retrieval). A step takes a few paragraphs and all their questions. Each question's loss
 is a softmax over every quotable sentence of those paragraphs, once per sentence view and
 once over their sum (the ranker adds the two cosines), and one over their chunks: the
@@ -27,10 +27,10 @@ import torch
 from torch import nn
 
 from qa.answer.ranker import is_quotable
+from qa.build.contents import split_document, view_keys
+from qa.build.pooling import Pooled, span_tokens
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import load_bytes
-from qa.index.contents import split_document, view_keys
-from qa.index.pooling import Pooled, span_tokens
 from qa.index.views import CHUNKS, SENTENCE_VIEWS
 
 CONTEXT = SENTENCE_VIEWS[1].name
@@ -100,7 +100,7 @@ def _unit(v: torch.Tensor) -> torch.Tensor:
 
 def chunk_pass(model, inputs: list[str], contexts: list[Pooled | str]):
     """One pass over the chunk inputs: each chunk's vector (the mean of all its tokens)
-    and each pooled context vector (the mean of its spans' tokens), as qa.index.pooling
+    and each pooled context vector (the mean of its spans' tokens), as qa.build.pooling
     computes them. Context keys the pass cannot pool (a text, or a sentence past the
     model's input length) come back as indices, to embed alone."""
     transformer = model[0]

@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 
 from qa.api.app import create_app
+from qa.build.build import build_index
 from qa.evaluation.datasets import load_wikiqa
-from qa.index.build import build_index
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 from tests.support.servers import serve

@@ -22,10 +22,10 @@ from pathlib import Path
 from bench.fit_weights import collect, cross_validated_ranker
 from bench.reproduce import print_reproduce
 from qa.answer.ranker import FEATURES
+from qa.build.build import split_document
+from qa.build.contents import view_keys
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import load_corpus
-from qa.index.build import split_document
-from qa.index.contents import view_keys
 from qa.index.views import SENTENCE_VIEWS
 from qa.runtime import build_embedder
 from qa.settings import Settings

@@ -8,12 +8,12 @@ from itertools import groupby
 from pathlib import Path
 
 from qa.answer.service import AnswerService
+from qa.build.build import BuildReport, build_index, split_document
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import document_id, load_corpus
 from qa.evaluation.datasets import EvalQuestion, load_wikiqa
-from qa.index.build import BuildReport, build_index, split_document
-from qa.index.embedder import SentenceTransformerEmbedder
 from qa.index.views import chunk_input, sentence_views
+from qa.model.embedder import SentenceTransformerEmbedder
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 
@@ -39,7 +39,7 @@ def wikiqa_index(tsv: Path, work: Path, full: bool = False) -> WikiQAIndex:
 
 def wikiqa_texts(tsv: Path, work: Path) -> tuple[list[EvalQuestion], list[str]]:
     """The questions, and every distinct text a full build of the WikiQA corpus embeds
-    (chunks and each sentence view, as qa.index.build makes them), in build order."""
+    (chunks and each sentence view, as qa.build.build makes them), in build order."""
     questions = load_wikiqa(tsv, work / "corpus")
     settings = Settings(corpus_dir=work / "corpus", index_dir=work / "index", _env_file=None)
     documents, _ = load_corpus(settings.corpus_dir)

@@ -16,7 +16,7 @@ from urllib.parse import quote
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # tests.support, as the benchmarks import it
 from qa.api.app import create_app  # noqa: E402
-from qa.index.build import build_index  # noqa: E402
+from qa.build.build import build_index  # noqa: E402
 from qa.runtime import Runtime, build_embedder  # noqa: E402
 from qa.settings import Settings  # noqa: E402
 from tests.support import browser  # noqa: E402

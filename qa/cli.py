@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from qa import errors
-from qa.index.priority import lower_process
+from qa.build.priority import lower_process
 from qa.plugins import add_cli_plugins
 from qa.settings import Settings
 
@@ -145,11 +145,11 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     options = dict(full=args.full, progress=sys.stderr.isatty(), lock_timeout=args.wait,
                    optimize=args.optimize)  # fmt: skip
     if args.ray is not None:
-        from qa.index import distributed
+        from qa.build import distributed
 
         report = distributed.build_index(settings, **options)
     else:
-        from qa.index.build import build_index
+        from qa.build.build import build_index
         from qa.runtime import build_embedder
 
         report = build_index(settings, build_embedder(settings), **options)
@@ -176,7 +176,7 @@ def _print_report(report) -> None:
 
 
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
-    from qa.index.watcher import watch_corpus
+    from qa.build.watcher import watch_corpus
     from qa.runtime import build_embedder
 
     lower_process(settings.build_nice)
@@ -231,8 +231,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _recover_interrupted_write(runtime) -> None:
-    """A document write killed half-way (see qa.index.journal) is indexed or removed now."""
-    from qa.index import journal
+    """A document write killed half-way (see qa.build.journal) is indexed or removed now."""
+    from qa.build import journal
 
     settings = runtime.settings
     if journal.pending(settings.index_dir) is None or not settings.corpus_dir.is_dir():

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa.answer.service import AnswerService
+from qa.build.updates import DocumentWriter
 from qa.index import vectors
-from qa.index.adapter import resolve_adapter
-from qa.index.embedder import Embedder, SentenceTransformerEmbedder
 from qa.index.live import LiveIndex
-from qa.index.updates import DocumentWriter
+from qa.model.adapter import resolve_adapter
+from qa.model.embedder import Embedder, SentenceTransformerEmbedder
 from qa.settings import Settings
 
 

@@ -33,7 +33,7 @@ def embedder():
 def shipped_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Settings:
     """Settings whose index (in a temp folder) holds the shipped article, built once
     from a copy of it (see shipped_article_corpus)."""
-    from qa.index.build import build_index
+    from qa.build.build import build_index
 
     root = tmp_path_factory.mktemp("shipped")
     settings = make_settings(shipped_article_corpus(root), root / "index")

@@ -13,10 +13,10 @@ from qa.answer import confidence, misplaced, names, ranker
 from qa.answer.quotes import pick
 from qa.answer.retriever import ChunkHit, retrieve
 from qa.errors import DocumentNotFound, InvalidQuestion
-from qa.index.embedder import Embedder
 from qa.index.lexical import analyze, idf
 from qa.index.live import LiveIndex
 from qa.index.version import IndexVersion
+from qa.model.embedder import Embedder
 from qa.models import Answer, Document, DocumentInfo, DocumentRef, Quote
 from qa.settings import Settings
 

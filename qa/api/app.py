@@ -13,8 +13,8 @@ from qa.api import documents_write, errors, metrics, routes
 from qa.api.jsonbody import JsonBodyGuard
 from qa.api.limits import BodySizeLimit
 from qa.api.metrics import Metrics, RequestMetrics
-from qa.index.priority import write_threads
-from qa.index.updates import DocumentWriter
+from qa.build.priority import write_threads
+from qa.build.updates import DocumentWriter
 from qa.models import Answer
 from qa.plugins import mount_http_plugins
 from qa.settings import Settings

@@ -1,7 +1,7 @@
 """Write endpoints: POST /documents (add), PUT /documents/{id} (replace), DELETE.
 
-Thin: parse the request, hand it to qa.index.updates.DocumentWriter on the app's write
-threads (qa.index.priority: lower CPU priority than questions, off the event loop),
+Thin: parse the request, hand it to qa.build.updates.DocumentWriter on the app's write
+threads (qa.build.priority: lower CPU priority than questions, off the event loop),
 and say which index version now reflects the change. Adding never replaces: a taken name
 answers 409 with the id that holds it, and replacing is PUT on that id.
 """
@@ -21,9 +21,9 @@ from starlette.datastructures import UploadFile
 from qa.api import schemas
 from qa.api.auth import require_write
 from qa.api.errors import error_response
+from qa.build.updates import DocumentWriter, WriteResult
 from qa.corpus.folder import MAX_NAME_BYTES, SUPPORTED_SUFFIXES
 from qa.errors import InvalidDocument, QAError
-from qa.index.updates import DocumentWriter, WriteResult
 
 router = APIRouter()
 _WRITE_ERRORS = schemas.error_responses(400, 401, 409, 413, 415, 422, 503)

@@ -17,19 +17,19 @@ import shutil
 import time
 from dataclasses import dataclass, field
 
+from qa.build.contents import known_vectors, segment_data, split_documents
+from qa.build.contents import split_document as split_document  # bench imports it from here
+from qa.build.progress import Progress
 from qa.corpus.loader import Scan, Skipped, scan_corpus
 from qa.errors import IndexTooLarge, NoIndex
 from qa.index import layout, merge, store
-from qa.index.contents import known_vectors, segment_data, split_documents
-from qa.index.contents import split_document as split_document  # bench imports it from here
-from qa.index.embedder import Embedder
 from qa.index.lexical import ANALYSIS
 from qa.index.manifest import Chunking, Counts, Manifest, SegmentRef
-from qa.index.progress import Progress
 from qa.index.segment import write_segment
 from qa.index.store import VersionReader
 from qa.index.vectors import Storage
 from qa.index.views import VECTOR_FILES, pooled_record
+from qa.model.embedder import Embedder
 from qa.models import Document
 from qa.settings import Settings
 
@@ -85,7 +85,7 @@ def build_locked(
     optimize: bool = False,
 ) -> BuildReport:
     """``build_index`` for a caller already holding ``layout.writer_lock``, so that a
-    corpus edit and the build that publishes it happen as one step (see qa.index.updates)."""
+    corpus edit and the build that publishes it happen as one step (see qa.build.updates)."""
     started = time.perf_counter()
     layout.clean_leftovers(settings.index_dir)
     previous, reason = previous_version(settings, embedder.name, full)
@@ -99,7 +99,7 @@ def build_locked(
 @dataclass(frozen=True)
 class Plan:
     """What a build starts from, decided before any new or changed file is parsed; the
-    local build and the distributed one (qa.index.distributed) share it."""
+    local build and the distributed one (qa.build.distributed) share it."""
 
     previous: VersionReader | None  # the live version, when its documents may be reused
     reason: str  # why everything is rebuilt, when it is

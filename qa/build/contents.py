@@ -1,6 +1,6 @@
 """What goes into a new segment: documents split into chunks and sentences, and a vector
 for each text of each view, copied from the last version where it holds that text and
-embedded otherwise. The local build and the distributed one (qa.index.distributed) both
+embedded otherwise. The local build and the distributed one (qa.build.distributed) both
 make their segments' contents here.
 """
 
@@ -10,11 +10,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from qa.build.pooling import Pooled, pooled_keys, pooled_vectors
+from qa.build.progress import Progress
 from qa.corpus.chunker import Chunker
 from qa.corpus.sentences import split_spans
-from qa.index.embedder import Embedder
-from qa.index.pooling import Pooled, pooled_keys, pooled_vectors
-from qa.index.progress import Progress
 from qa.index.segment import SegmentData
 from qa.index.store import VersionReader
 from qa.index.views import (
@@ -25,6 +24,7 @@ from qa.index.views import (
     pooled_from_record,
     sentence_views,
 )
+from qa.model.embedder import Embedder
 from qa.models import Chunk, Document, Sentence
 from qa.settings import Settings
 

@@ -1,6 +1,6 @@
 """`qa index --ray`: the parse, split and embed stages of a build as a Ray Data pipeline.
 
-The driver does what the local build does around them (qa.index.build): under the writer
+The driver does what the local build does around them (qa.build.build): under the writer
 lock it reads the live version and hashes the corpus files to find the new and changed
 ones, so unchanged documents are never parsed or embedded again. Ray Data then parses
 those files and splits them into chunks and sentences (tasks), and a pool of actors, each
@@ -36,12 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.corpus.loader import Scan, Skipped, load_file, scan_corpus
-from qa.errors import ClusterUnreachable, DistributedBuildFailed, ModelUnavailable, RayNotInstalled
-from qa.index import layout
-from qa.index import manifest as manifests
-from qa.index.backends import resolve_backend
-from qa.index.build import (
+from qa.build.build import (
     BuildReport,
     Written,
     check_memory,
@@ -53,11 +48,16 @@ from qa.index.build import (
     unchanged_report,
     up_to_date,
 )
-from qa.index.contents import Split, known_vectors, segment_data, split_documents
+from qa.build.contents import Split, known_vectors, segment_data, split_documents
+from qa.build.progress import Progress
+from qa.corpus.loader import Scan, Skipped, load_file, scan_corpus
+from qa.errors import ClusterUnreachable, DistributedBuildFailed, ModelUnavailable, RayNotInstalled
+from qa.index import layout
+from qa.index import manifest as manifests
 from qa.index.manifest import SegmentRef
-from qa.index.progress import Progress
 from qa.index.segment import write_segment
 from qa.index.store import VersionReader
+from qa.model.backends import resolve_backend
 from qa.models import Chunk, Document, Sentence
 from qa.settings import BUNDLED_ADAPTER, Settings
 
@@ -90,7 +90,7 @@ def build_index(
     optimize: bool = False,
     actor: type | None = None,
 ) -> BuildReport:
-    """``qa.index.build.build_index`` with parsing, splitting and embedding on Ray, at
+    """``qa.build.build.build_index`` with parsing, splitting and embedding on Ray, at
     ``settings.ray_address`` (empty: a local Ray instance started for this build, unless
     this process already joined one). ``actor`` replaces the class each embedding actor
     runs (tests pass one whose process dies)."""

@@ -3,7 +3,7 @@
 The corpus folder stays the source of truth: a write changes a file there, then runs the
 incremental build and reloads the live index, all under the writer lock so that a
 concurrent `qa index` or upload never interleaves with it. Each write is journaled
-(qa.index.journal) before the corpus changes, so a writer killed half-way is settled by the
+(qa.build.journal) before the corpus changes, so a writer killed half-way is settled by the
 next one. Adding never replaces: a name that is taken gets DocumentExists with the id
 that holds it, and replacing is its own call (``replace_file`` / ``replace_text``).
 """
@@ -15,6 +15,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from qa.build import journal
+from qa.build.build import BuildReport, build_locked
 from qa.corpus.folder import (
     iter_corpus_files,
     markdown_document,
@@ -33,10 +35,9 @@ from qa.errors import (
     InvalidDocument,
     NoIndex,
 )
-from qa.index import journal, layout
-from qa.index.build import BuildReport, build_locked
-from qa.index.embedder import Embedder
+from qa.index import layout
 from qa.index.live import LiveIndex
+from qa.model.embedder import Embedder
 from qa.models import Document, DocumentRef
 from qa.settings import Settings
 
@@ -115,7 +116,7 @@ class DocumentWriter:
         return WriteResult(DocumentRef(doc_id, title, source), rel, "deleted", version)
 
     def recover(self) -> journal.Settled | None:
-        """Settle a write a killed writer left (see qa.index.journal) and publish the outcome."""
+        """Settle a write a killed writer left (see qa.build.journal) and publish the outcome."""
         with layout.writer_lock(self.settings.index_dir, timeout=self.lock_timeout):
             settled = journal.settle(self.settings.index_dir, self._corpus())
             if settled is None:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import watchfiles
 
+from qa.build.build import BuildReport, build_index
 from qa.corpus.folder import is_hidden, is_indexable, require_folder
 from qa.errors import IndexBusy
-from qa.index.build import BuildReport, build_index
-from qa.index.embedder import Embedder
+from qa.model.embedder import Embedder
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)

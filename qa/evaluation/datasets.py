@@ -8,9 +8,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.build.build import build_index
 from qa.corpus.loader import document_id
-from qa.index.build import build_index
-from qa.index.embedder import Embedder
+from qa.model.embedder import Embedder
 from qa.settings import Settings
 
 

@@ -1,1 +1,1 @@
-"""Index versions: embedding views, segments, build, merge, store, live reload, updates."""
+"""Index versions: embedding views, segments, vectors, lexical terms, merge, the store and live reload."""

@@ -4,7 +4,7 @@ Answer sentences often say "it" or "she" where the question names the thing, so 
 the sentence alone the index holds a vector of the sentence in its context: the document
 title, the sentence before it and the sentence itself. That one is not embedded as a text
 of its own but pooled from the model's single pass over the chunk the sentence sits in
-(qa.index.pooling), so the build reads each chunk once and each sentence twice instead of
+(qa.build.pooling), so the build reads each chunk once and each sentence twice instead of
 six times. The store keeps one vector file per view, the ranker turns each view's cosine
 into the feature named here, and bench/fit_weights.py fits a weight for each: adding a
 view is one entry below (its weight is 0 until fitted into ``qa.answer.ranker.WEIGHTS``).
@@ -33,7 +33,7 @@ class SentenceView:
     feature: str  # the ranker feature holding cosine(question, view)
     texts: Callable[[str, list[str]], list[str]]  # (title, sentence texts) -> view texts
     # Pooled views: the parts of the chunk input whose tokens are averaged, of "title",
-    # "previous", "sentence" and "next" (qa.index.pooling); their text is embedded only
+    # "previous", "sentence" and "next" (qa.build.pooling); their text is embedded only
     # for a sentence no chunk holds whole. Empty: the text is embedded.
     pooled: tuple[str, ...] = ()
 

@@ -3,13 +3,13 @@ the CPU has bf16 arithmetic), or OpenVINO.
 
 A backend loads one copy of the model (with its adapter merged) and turns one batch of
 texts into L2-normalized float32 rows; batching, length sorting, locks and the query/build
-split stay in qa.index.embedder. The OpenVINO backend converts the merged torch model
+split stay in qa.model.embedder. The OpenVINO backend converts the merged torch model
 once (``openvino.convert_model``) and keeps the result on disk, keyed by the embedder's
 name and the OpenVINO version, so a restart compiles the saved model instead of
 converting again. It tokenizes with the model's own tokenizer (saved beside the converted
 model) and the converted graph is the sentence-transformers pipeline itself (transformer,
 mean pooling over the attention mask, normalize), traced, so the two agree to float
-rounding in fp32 (tests/qa/index/test_backends.py compares them). Each conversion is
+rounding in fp32 (tests/qa/model/test_backends.py compares them). Each conversion is
 checked against torch on a padded batch before it is saved; a model that does not convert,
 or converts to something else, is run on torch instead, with a warning.
 
@@ -37,9 +37,9 @@ from typing import Protocol
 
 import numpy as np
 
+from qa.build.pooling import TokenPass
 from qa.errors import ModelUnavailable
-from qa.index.adapter import merge_adapter
-from qa.index.pooling import TokenPass
+from qa.model.adapter import merge_adapter
 from qa.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)

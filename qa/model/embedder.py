@@ -3,8 +3,8 @@
 A process holds two copies of the model, each loaded on first use and each with its own
 lock: one for index builds (``embed``) and one for questions (``embed_query``), so a
 question never waits behind a document being embedded. Questions asked at the same time
-are embedded together (qa.index.batching). What runs the model (torch or OpenVINO) is a
-backend (qa.index.backends, QA_BACKEND); its thread pool is capped (QA_TORCH_THREADS):
+are embedded together (qa.model.batching). What runs the model (torch or OpenVINO) is a
+backend (qa.model.backends, QA_BACKEND); its thread pool is capped (QA_TORCH_THREADS):
 torch's worker threads spin while waiting for work, and beside any other busy process on a
 small machine that turns a 14 ms question into half a second.
 
@@ -22,10 +22,10 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.index.adapter import adapter_digest
-from qa.index.backends import Backend, load_backend, resolve_backend, resolve_model
-from qa.index.batching import MicroBatcher
-from qa.index.pooling import TokenPass
+from qa.build.pooling import TokenPass
+from qa.model.adapter import adapter_digest
+from qa.model.backends import Backend, load_backend, resolve_backend, resolve_model
+from qa.model.batching import MicroBatcher
 from qa.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def embedder_name(model: str, adapter: Path | None, backend: str = "torch") -> s
     """What the index records: the model, and the adapter by content.
 
     Not the backend: torch and OpenVINO in fp32 give the same vectors to float rounding
-    (about 1e-7; tests/qa/index/test_backends.py holds them to it), so an index built on
+    (about 1e-7; tests/qa/model/test_backends.py holds them to it), so an index built on
     one is right for questions on the other and switching must not force a rebuild. bf16
     (on either backend) changes vectors in the third decimal, so it is named.
     """
@@ -140,7 +140,7 @@ class SentenceTransformerEmbedder:
 
     ``adapter`` is a low-rank adapter file merged into the model's weights at load time;
     ``threads`` caps the backend's threads per process when a copy loads (0: its default);
-    ``backend`` is one of qa.index.backends.BACKENDS or ``auto``, and ``cache_dir`` is where
+    ``backend`` is one of qa.model.backends.BACKENDS or ``auto``, and ``cache_dir`` is where
     a converted model (OpenVINO) is kept between runs (None: converted again by every
     process).
     """

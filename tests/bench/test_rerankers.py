@@ -19,7 +19,7 @@ from bench.rerankers import (
 )
 from qa.corpus.loader import document_id
 from qa.evaluation.datasets import load_squad
-from qa.index.embedder import resolve_model
+from qa.model.embedder import resolve_model
 from qa.settings import DEFAULT_MODEL
 
 

@@ -11,10 +11,10 @@ import torch
 
 from bench.train_model import add_adapters
 from bench.train_views import chunk_pass, load_paragraphs, paragraph_loss
+from qa.build.pooling import Pooled
 from qa.corpus.chunker import Chunker
-from qa.index.backends import TorchBackend
-from qa.index.embedder import resolve_model
-from qa.index.pooling import Pooled
+from qa.model.backends import TorchBackend
+from qa.model.embedder import resolve_model
 from qa.settings import DEFAULT_MODEL
 
 LONG = " ".join(

@@ -29,7 +29,7 @@ def standin() -> Iterator[SlackStandIn]:
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory: pytest.TempPathFactory, embedder):
     """One index over the shipped corpus, built once with the real model."""
-    from qa.index.build import build_index
+    from qa.build.build import build_index
 
     root = tmp_path_factory.mktemp("slack-index")
     settings = make_settings(shipped_article_corpus(root), root / "index")

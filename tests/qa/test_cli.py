@@ -169,7 +169,7 @@ def test_ray_options_are_checked_before_anything_runs(tmp_path, args, says):
 def test_ray_is_imported_only_by_a_build_on_ray(tmp_path):
     """Start-up of every entry point stays free of Ray, installed or not."""
     code = (
-        "import sys, qa.cli, qa.runtime, qa.api.app, qa.index.build, qa.index.distributed; "
+        "import sys, qa.cli, qa.runtime, qa.api.app, qa.build.build, qa.build.distributed; "
         "print(sorted(m for m in sys.modules if m == 'ray' or m.startswith('ray.')))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,

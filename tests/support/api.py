@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from qa.api.app import create_app
-from qa.index.build import build_index
+from qa.build.build import build_index
 from qa.runtime import Runtime
 from qa.settings import Settings
 from tests.support.settings import corpus_settings

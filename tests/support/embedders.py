@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from qa.index.pooling import TokenPass
+from qa.build.pooling import TokenPass
 
 
 class FakeEmbedder:

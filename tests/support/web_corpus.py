@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qa.build.build import build_index
 from qa.corpus.loader import document_id
-from qa.index.build import build_index
 from qa.settings import Settings
 from tests.support.settings import corpus_settings
 

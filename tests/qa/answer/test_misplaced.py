@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answer.misplaced import misplaced_names, name_runs
-from qa.index.build import build_index
+from qa.build.build import build_index
 from qa.runtime import Runtime
 from tests.support.embedders import FakeEmbedder
 from tests.support.settings import corpus_settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qa.answer.names import SPREAD, absent_names, names
-from qa.index.build import build_index
+from qa.build.build import build_index
 from qa.index.lexical import analyze
 from qa.runtime import Runtime
 from tests.support.embedders import FakeEmbedder

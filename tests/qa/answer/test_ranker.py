@@ -78,7 +78,7 @@ def test_a_question_matching_a_heading_never_gets_the_heading_as_a_quote(service
 
 
 def test_quotes_from_a_pdf_carry_their_page_and_markdown_keeps_offsets(tmp_path, embedder):
-    from qa.index.build import build_index
+    from qa.build.build import build_index
     from qa.runtime import Runtime
 
     corpus = tmp_path / "corpus"
@@ -115,7 +115,7 @@ def test_quotes_from_a_pdf_carry_their_page_and_markdown_keeps_offsets(tmp_path,
 
 
 def test_a_passage_repeated_in_two_reports_is_quoted_once(tmp_path, embedder):
-    from qa.index.build import build_index
+    from qa.build.build import build_index
     from qa.runtime import Runtime
 
     corpus = tmp_path / "corpus"
@@ -147,7 +147,7 @@ def test_a_passage_repeated_in_two_reports_is_quoted_once(tmp_path, embedder):
 def test_a_long_document_offers_only_the_sentences_of_its_retrieved_chunks(tmp_path, monkeypatch):
     from qa.answer import ranker
     from qa.answer.retriever import ChunkHit
-    from qa.index.build import build_index
+    from qa.build.build import build_index
     from qa.runtime import Runtime
     from tests.support.embedders import FakeEmbedder
     from tests.support.settings import corpus_settings

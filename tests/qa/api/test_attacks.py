@@ -16,9 +16,9 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from qa.api.app import create_app
+from qa.build.build import build_index
 from qa.corpus.loader import document_id
 from qa.index import layout
-from qa.index.build import build_index
 from qa.index.store import VersionReader
 from qa.runtime import Runtime
 from tests.support.api import OTTERS, Api, live_api

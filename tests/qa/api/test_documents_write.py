@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from qa.api.app import create_app
+from qa.build.build import build_index
 from qa.corpus.loader import document_id
 from qa.index import layout
-from qa.index.build import build_index
 from qa.runtime import Runtime
 from tests.support.api import Api, live_api
 from tests.support.settings import corpus_settings

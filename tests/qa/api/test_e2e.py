@@ -235,8 +235,8 @@ def test_without_an_index_readyz_and_ask_are_503_with_a_hint(tmp_path, embedder,
 
 def test_a_model_that_cannot_be_loaded_is_503_naming_it(tmp_path, serve_app):
     from qa.api.app import create_app
-    from qa.index.build import build_index
-    from qa.index.embedder import SentenceTransformerEmbedder
+    from qa.build.build import build_index
+    from qa.model.embedder import SentenceTransformerEmbedder
     from qa.runtime import Runtime
 
     model = tmp_path / "not-a-model"

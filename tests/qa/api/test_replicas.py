@@ -11,8 +11,8 @@ import time
 import httpx
 
 from qa.api.app import create_app
+from qa.build.build import build_index
 from qa.index import layout
-from qa.index.build import build_index
 from qa.runtime import Runtime
 from tests.support.settings import corpus_settings
 

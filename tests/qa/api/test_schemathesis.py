@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from qa.api.app import create_app
-from qa.index.build import build_index
+from qa.build.build import build_index
 from qa.runtime import Runtime
 from tests.support.settings import corpus_settings
 

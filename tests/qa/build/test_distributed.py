@@ -19,15 +19,16 @@ import pytest
 
 pytest.importorskip("ray", reason='the ray extra is not installed: pip install -e ".[ray]"')
 
+from qa.build import distributed  # noqa: E402
+from qa.build.build import build_index  # noqa: E402
+from qa.build.contents import split_documents, view_keys  # noqa: E402
+from qa.build.distributed import EmbedWriter  # noqa: E402
+from qa.build.pooling import Pooled  # noqa: E402
 from qa.errors import DistributedBuildFailed  # noqa: E402
-from qa.index import distributed, layout  # noqa: E402
-from qa.index.backends import resolve_backend  # noqa: E402
-from qa.index.build import build_index  # noqa: E402
-from qa.index.contents import split_documents, view_keys  # noqa: E402
-from qa.index.distributed import EmbedWriter  # noqa: E402
-from qa.index.pooling import Pooled  # noqa: E402
+from qa.index import layout  # noqa: E402
 from qa.index.store import VersionReader  # noqa: E402
 from qa.index.views import CHUNKS, VECTOR_FILES  # noqa: E402
+from qa.model.backends import resolve_backend  # noqa: E402
 from qa.runtime import Runtime  # noqa: E402
 from tests.support.corpora import ARTICLE, SHIPPED_CORPUS  # noqa: E402
 from tests.support.embedders import FakeEmbedder  # noqa: E402

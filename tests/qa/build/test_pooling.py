@@ -6,13 +6,14 @@ import json
 
 import numpy as np
 
+from qa.build import contents
+from qa.build.build import build_index
+from qa.build.contents import segment_data, split_documents, view_keys
+from qa.build.pooling import Pooled, TokenPass, home_chunks
+from qa.build.progress import Progress
 from qa.corpus.loader import load_corpus
-from qa.index import contents, layout
-from qa.index.build import build_index
-from qa.index.contents import segment_data, split_documents, view_keys
+from qa.index import layout
 from qa.index.lexical import ANALYSIS
-from qa.index.pooling import Pooled, TokenPass, home_chunks
-from qa.index.progress import Progress
 from qa.index.store import VersionReader
 from qa.index.views import CHUNKS, POOLED, chunk_input
 from qa.models import Chunk, Document, Sentence

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from qa.index.priority import MAX_NICE, lower_thread, write_threads
+from qa.build.priority import MAX_NICE, lower_thread, write_threads
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="per-thread nice is Linux's")
 

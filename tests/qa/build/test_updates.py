@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from qa.build import updates
+from qa.build.build import build_index
+from qa.build.updates import DocumentWriter
 from qa.corpus.loader import document_id
 from qa.errors import IndexBusy
-from qa.index import layout, updates
-from qa.index.build import build_index
+from qa.index import layout
 from qa.index.live import LiveIndex
-from qa.index.updates import DocumentWriter
 from tests.support.corpora import DOCS
 from tests.support.settings import corpus_settings
 

@@ -12,9 +12,9 @@ import pytest
 from qa import cli
 from qa.answer.service import AnswerService
 from qa.api.app import create_app
+from qa.build.build import build_index
 from qa.errors import IndexBusy, IndexCorrupt
 from qa.index import layout
-from qa.index.build import build_index
 from qa.index.live import LiveIndex
 from qa.index.store import VersionReader
 from qa.runtime import Runtime
@@ -28,7 +28,8 @@ CHILD = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from qa.index import build as indexer, layout, merge, segment, vectors
+    from qa.build import build as indexer
+    from qa.index import layout, merge, segment, vectors
     from qa.runtime import build_embedder
     from qa.settings import Settings
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from qa.build.build import build_index, split_document
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import document_id
 from qa.errors import DocumentNotFound
 from qa.index import layout
-from qa.index.build import build_index, split_document
 from qa.index.live import LiveIndex
 from qa.index.store import VersionReader
 from qa.index.views import chunk_input

@@ -7,9 +7,9 @@ import threading
 import httpx
 
 from qa.api.app import create_app
+from qa.build.build import build_index
 from qa.corpus.loader import document_id
 from qa.index import layout
-from qa.index.build import build_index
 from qa.index.store import VersionReader
 from qa.runtime import Runtime
 from tests.support.corpora import DOCS

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import watchfiles
 
+from qa.build.watcher import CorpusFilter, watch_corpus
 from qa.errors import CorpusNotFound
 from qa.index import layout
-from qa.index.watcher import CorpusFilter, watch_corpus
 from qa.runtime import Runtime
 from tests.support.answers import cited_titles
 from tests.support.settings import corpus_settings

@@ -11,11 +11,11 @@ import textwrap
 import pytest
 
 from qa import cli
+from qa.build import journal
+from qa.build.build import build_index
+from qa.build.updates import DocumentWriter
 from qa.corpus.loader import document_id
-from qa.index import journal
-from qa.index.build import build_index
 from qa.index.live import LiveIndex
-from qa.index.updates import DocumentWriter
 from qa.runtime import Runtime
 from tests.support.processes import kill_when_parked
 from tests.support.settings import corpus_settings as make_settings
@@ -27,8 +27,8 @@ CHILD = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from qa.corpus import folder
-    from qa.index import journal, updates
-    from qa.index.embedder import SentenceTransformerEmbedder
+    from qa.build import journal, updates
+    from qa.model.embedder import SentenceTransformerEmbedder
     from qa.index.live import LiveIndex
     from qa.settings import Settings
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from qa.api.app import create_app
-from qa.index.batching import MicroBatcher
+from qa.model.batching import MicroBatcher
 from qa.runtime import Runtime, build_embedder
 from tests.support.corpora import ARTICLE, SHIPPED_CORPUS
 

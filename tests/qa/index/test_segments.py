@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from qa.build.build import build_index
 from qa.corpus.loader import document_id
 from qa.errors import IndexTooLarge
 from qa.index import layout
-from qa.index.build import build_index
 from qa.index.segment import sha256
 from qa.index.store import VersionReader
 from qa.index.views import CHUNKS, SENTENCES, VECTOR_FILES

@@ -8,10 +8,10 @@ import pytest
 import torch
 from torch import nn
 
+from qa.build.build import build_index
 from qa.errors import ModelUnavailable
-from qa.index.adapter import merge_adapter, resolve_adapter, save_adapter
-from qa.index.build import build_index
-from qa.index.embedder import SentenceTransformerEmbedder
+from qa.model.adapter import merge_adapter, resolve_adapter, save_adapter
+from qa.model.embedder import SentenceTransformerEmbedder
 from qa.runtime import build_embedder
 from qa.settings import BUNDLED_ADAPTER, DEFAULT_MODEL
 from tests.support.settings import corpus_settings

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
+from qa.build.build import build_index
 from qa.errors import ModelUnavailable
-from qa.index import backends
-from qa.index.adapter import resolve_adapter
-from qa.index.build import build_index
-from qa.index.embedder import SentenceTransformerEmbedder, embed_in_batches
+from qa.model import backends
+from qa.model.adapter import resolve_adapter
+from qa.model.embedder import SentenceTransformerEmbedder, embed_in_batches
 from qa.runtime import build_embedder
 from qa.settings import BUNDLED_ADAPTER, DEFAULT_MODEL, Settings
 from tests.support.settings import corpus_settings

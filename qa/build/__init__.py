@@ -1,0 +1,1 @@
+"""Writing the index: builds (local and Ray), document updates, the write journal, the watcher."""
