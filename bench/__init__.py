@@ -1,2 +1,2 @@
-"""Benchmarks and the weight fit; run each from the repository root as
-``.venv/bin/python -m bench.NAME`` so they share tests/support with the tests."""
+"""Benchmarks of the product; run each from the repository root as
+``.venv/bin/python -m bench.NAME`` (they share harness/ with the tests and training/)."""

@@ -17,7 +17,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from bench.reproduce import print_reproduce
+from harness.reproduce import print_reproduce
 from qa.answer import names
 from qa.evaluation.datasets import load_squad, load_wikiqa
 from qa.index.lexical import analyze

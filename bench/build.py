@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.reproduce import print_reproduce
+from harness.reproduce import print_reproduce
 from qa.model.backends import resolve_backend
 from qa.settings import DEFAULT_BACKEND
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.reproduce import print_reproduce
 from bench.workspace import wikiqa_texts
+from harness.reproduce import print_reproduce
 from qa.model.adapter import resolve_adapter
 from qa.model.backends import BACKENDS, load_backend
 from qa.model.embedder import embed_in_batches, embedder_name

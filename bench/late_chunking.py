@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.reproduce import print_reproduce
+from harness.reproduce import print_reproduce
 from qa.build.contents import split_documents
 from qa.corpus.loader import load_corpus
 from qa.evaluation.datasets import load_wikiqa

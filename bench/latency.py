@@ -23,13 +23,13 @@ from pathlib import Path
 import httpx
 
 from bench.questions import ARTICLE_QUESTIONS
+from harness.servers import serve
 from qa.api.app import create_app
 from qa.build.build import build_index
 from qa.evaluation.datasets import load_wikiqa
 from qa.evaluation.metrics import latency_summary
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
-from tests.support.servers import serve
 
 REPO = Path(__file__).resolve().parents[1]
 

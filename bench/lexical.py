@@ -23,8 +23,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from bench.reproduce import print_reproduce
 from bench.workspace import wikiqa_index
+from harness.reproduce import print_reproduce
 from qa.answer.retriever import CANDIDATES, fuse
 from qa.index.lexical import analyze, chunk_terms
 from qa.index.store import VersionReader

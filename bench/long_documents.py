@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.reproduce import print_reproduce
 from bench.workspace import article_index
+from harness.reproduce import print_reproduce
 from qa.answer import ranker
 from qa.evaluation.metrics import sentence_right
 from qa.runtime import Runtime, build_embedder

@@ -23,8 +23,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.reproduce import print_reproduce
 from bench.workspace import article_index
+from harness.reproduce import print_reproduce
 from qa.answer import confidence
 from qa.build.build import build_index
 from qa.evaluation.datasets import EvalQuestion, prepare_question_set

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.reproduce import print_reproduce
+from harness.reproduce import print_reproduce
 from qa.answer import names
 from qa.evaluation.datasets import prepare_question_set
 from qa.runtime import Runtime, build_embedder

@@ -27,11 +27,11 @@ import httpx
 
 from bench.load import KEY, Server
 from bench.questions import ARTICLE_QUESTIONS as QUESTIONS
-from bench.reproduce import print_reproduce
+from harness.corpora import shipped_article_corpus
+from harness.reproduce import print_reproduce
 from qa.build.build import build_index
 from qa.runtime import build_embedder
 from qa.settings import Settings
-from tests.support.corpora import shipped_article_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 RELOAD = "0.5"

@@ -36,9 +36,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from bench.reproduce import print_reproduce
 from bench.train_model import add_adapters
 from bench.workspace import squad_paragraphs
+from harness.reproduce import print_reproduce
 from qa.evaluation.datasets import prepare_question_set
 from qa.evaluation.metrics import sentence_right
 from qa.model.adapter import resolve_adapter

@@ -27,7 +27,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from bench.reproduce import print_reproduce
+from harness.reproduce import print_reproduce
 from qa.build.build import build_index, chunking_of, split_document, storage_of
 from qa.build.pooling import TokenPass
 from qa.corpus.chunker import Chunker

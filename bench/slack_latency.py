@@ -23,10 +23,10 @@ import httpx
 from fastapi import FastAPI
 
 from bot.plugin import mount_http
+from harness.servers import serve
+from harness.slack_requests import SIGNING_SECRET, event_callback, mention, post_event
+from harness.slack_standin import BOT_USER_ID, SlackStandIn
 from qa.settings import Settings
-from tests.support.servers import serve
-from tests.support.slack_requests import SIGNING_SECRET, event_callback, mention, post_event
-from tests.support.slack_standin import BOT_USER_ID, SlackStandIn
 
 ROOT = Path(__file__).resolve().parents[1]
 

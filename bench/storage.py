@@ -14,7 +14,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from bench.reproduce import print_reproduce
+from harness.reproduce import print_reproduce
 from qa.build.build import build_index
 from qa.evaluation.datasets import load_squad, load_wikiqa
 from qa.evaluation.metrics import evaluate

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from bench.reproduce import print_reproduce
+from harness.reproduce import print_reproduce
 from qa.build.contents import split_documents, view_keys
 from qa.build.pooling import Pooled
 from qa.corpus.loader import load_corpus

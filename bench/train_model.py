@@ -34,7 +34,7 @@ import torch
 from torch import nn
 
 from bench import train_views
-from bench.reproduce import print_reproduce
+from harness.reproduce import print_reproduce
 from qa.corpus.chunker import Chunker
 from qa.corpus.sentences import split_spans
 from qa.model.adapter import adapter_digest, save_adapter

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import httpx
 
+from harness.servers import serve
 from qa.api.app import create_app
 from qa.build.build import build_index
 from qa.evaluation.datasets import load_wikiqa
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
-from tests.support.servers import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.fit_weights import collect, cross_validated_ranker
-from bench.reproduce import print_reproduce
+from harness.reproduce import print_reproduce
 from qa.answer.ranker import FEATURES
 from qa.build.build import split_document
 from qa.build.contents import view_keys

@@ -27,11 +27,11 @@ from pathlib import Path
 import httpx
 
 from bench.workspace import wikiqa_index
+from harness import browser
+from harness.servers import serve
 from qa.api.app import create_app
 from qa.evaluation.metrics import latency_summary
 from qa.runtime import Runtime
-from tests.support import browser
-from tests.support.servers import serve
 
 REPO = Path(__file__).resolve().parents[1]
 

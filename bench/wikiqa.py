@@ -13,8 +13,8 @@ import json
 import tempfile
 from pathlib import Path
 
-from bench.reproduce import print_reproduce
 from bench.workspace import wikiqa_index
+from harness.reproduce import print_reproduce
 from qa.evaluation.metrics import evaluate
 from qa.evaluation.report import reliability_table, threshold_table
 

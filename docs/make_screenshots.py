@@ -1,7 +1,7 @@
 """Take the README's screenshots of the web page: an answer, "not found", a document view.
 
 Indexes the shipped corpus in a temp folder, serves it on 127.0.0.1 and photographs the
-three states in headless Chromium (Debian's, see tests/qa/browser.py) into docs/.
+three states in headless Chromium (Debian's, see harness/browser.py) into docs/.
 
     .venv/bin/python docs/make_screenshots.py
 """
@@ -14,13 +14,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # tests.support, as the benchmarks import it
+sys.path.insert(0, str(REPO))  # harness/, as the benchmarks import it
+from harness import browser  # noqa: E402
+from harness.servers import serve  # noqa: E402
 from qa.api.app import create_app  # noqa: E402
 from qa.build.build import build_index  # noqa: E402
 from qa.runtime import Runtime, build_embedder  # noqa: E402
 from qa.settings import Settings  # noqa: E402
-from tests.support import browser  # noqa: E402
-from tests.support.servers import serve  # noqa: E402
 
 ANSWERED = "How many hectares of coca were under cultivation in 2019?"
 NOT_FOUND = "What is the capital of Australia?"

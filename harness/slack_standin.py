@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
-from tests.support.background import BackgroundServer
+from harness.background import BackgroundServer
 
 BOT_USER_ID = "UQABOT"
 BOT_ID = "BQABOT"

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from harness.corpora import shipped_article_corpus
+from harness.servers import serve
 from qa.settings import Settings
-from tests.support.corpora import shipped_article_corpus
-from tests.support.servers import serve
 from tests.support.settings import make_settings
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
+from harness.corpora import shipped_article_corpus
+from harness.servers import serve
+from harness.slack_standin import SlackStandIn
 from qa.settings import Settings
-from tests.support.corpora import shipped_article_corpus
-from tests.support.servers import serve
 from tests.support.settings import bot_settings, make_settings
-from tests.support.slack_standin import SlackStandIn
 
 
 @pytest.fixture

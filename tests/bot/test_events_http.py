@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from tests.support.slack_requests import direct_message, event_callback, mention, post_event
-from tests.support.slack_standin import BOT_ID, BOT_USER_ID
+from harness.slack_requests import direct_message, event_callback, mention, post_event
+from harness.slack_standin import BOT_ID, BOT_USER_ID
 
 QUESTION = "How many hectares of coca were under cultivation in 2019?"
 

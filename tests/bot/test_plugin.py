@@ -13,12 +13,12 @@ import httpx
 from fastapi import FastAPI
 
 from bot.plugin import mount_http
+from harness.servers import serve
+from harness.slack_requests import event_callback, mention
+from harness.slack_standin import BOT_USER_ID
 from qa.cli import main
 from qa.settings import Settings
-from tests.support.servers import serve
 from tests.support.settings import bot_settings
-from tests.support.slack_requests import event_callback, mention
-from tests.support.slack_standin import BOT_USER_ID
 from tests.support.socket_standin import SocketStandIn, events_api_envelope
 
 

@@ -13,11 +13,11 @@ from fastapi import FastAPI
 
 from bot.endpoint import BadRequest, verify
 from bot.plugin import mount_http
+from harness.servers import serve
+from harness.slack_requests import event_callback, mention, post_event, signed_headers
+from harness.slack_standin import BOT_USER_ID
 from tests.support.answers import FakeService
-from tests.support.servers import serve
 from tests.support.settings import bot_settings
-from tests.support.slack_requests import event_callback, mention, post_event, signed_headers
-from tests.support.slack_standin import BOT_USER_ID
 
 
 def raw_post(url: str, body: bytes, headers: dict) -> httpx.Response:

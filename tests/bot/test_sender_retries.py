@@ -8,8 +8,8 @@ import pytest
 
 from bot.blocks import notice
 from bot.sender import RetryPolicy, Sender, web_client
-from tests.support.slack_requests import event_callback, mention, post_event
-from tests.support.slack_standin import BOT_USER_ID
+from harness.slack_requests import event_callback, mention, post_event
+from harness.slack_standin import BOT_USER_ID
 
 FAST = RetryPolicy(rate_limit_retries=2, server_error_retries=2, backoff_factor=0.01)
 

@@ -14,9 +14,9 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.blocks import answer_message, slack_links, source_line
+from harness.slack_requests import event_callback, mention, post_event
+from harness.slack_standin import BOT_USER_ID
 from tests.support.answers import sample_answer, sample_quote
-from tests.support.slack_requests import event_callback, mention, post_event
-from tests.support.slack_standin import BOT_USER_ID
 
 QUESTION = "How many hectares of coca were under cultivation in 2019?"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from harness.slack_requests import block_action, post_action, post_form, slash_command
 from qa.feedback import FeedbackStore
-from tests.support.slack_requests import block_action, post_action, post_form, slash_command
 
 QUESTION = "How many hectares of coca were under cultivation in 2019?"
 

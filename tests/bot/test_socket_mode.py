@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.plugin import start_socket_mode
+from harness.slack_requests import event_callback, mention, slash_command
+from harness.slack_standin import BOT_USER_ID
 from tests.support.settings import bot_settings
-from tests.support.slack_requests import event_callback, mention, slash_command
-from tests.support.slack_standin import BOT_USER_ID
 from tests.support.socket_standin import SocketStandIn, events_api_envelope
 
 QUESTION = "How many hectares of coca were under cultivation in 2019?"

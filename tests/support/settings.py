@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from harness.corpora import DOCS
+from harness.slack_requests import SIGNING_SECRET
 from qa.settings import Settings
-from tests.support.corpora import DOCS
-from tests.support.slack_requests import SIGNING_SECRET
 
 
 def make_settings(corpus_dir: Path, index_dir: Path, **extra: Any) -> Settings:

@@ -10,7 +10,7 @@ from typing import Any
 
 from websockets.sync.server import ServerConnection, serve
 
-from tests.support.background import BackgroundServer
+from harness.background import BackgroundServer
 
 
 class SocketStandIn(BackgroundServer):

@@ -11,7 +11,7 @@ import json
 import httpx
 import pytest
 
-from tests.support.corpora import ARTICLE
+from harness.corpora import ARTICLE
 from tests.support.embedders import FakeEmbedder
 from tests.support.settings import make_settings
 

@@ -19,6 +19,7 @@ import pytest
 
 pytest.importorskip("ray", reason='the ray extra is not installed: pip install -e ".[ray]"')
 
+from harness.corpora import ARTICLE, SHIPPED_CORPUS  # noqa: E402
 from qa.build import distributed  # noqa: E402
 from qa.build.build import build_index  # noqa: E402
 from qa.build.contents import split_documents, view_keys  # noqa: E402
@@ -30,7 +31,6 @@ from qa.index.store import VersionReader  # noqa: E402
 from qa.index.views import CHUNKS, VECTOR_FILES  # noqa: E402
 from qa.model.backends import resolve_backend  # noqa: E402
 from qa.runtime import Runtime  # noqa: E402
-from tests.support.corpora import ARTICLE, SHIPPED_CORPUS  # noqa: E402
 from tests.support.embedders import FakeEmbedder  # noqa: E402
 from tests.support.settings import corpus_settings, make_settings  # noqa: E402
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from harness.corpora import DOCS
 from qa.build import updates
 from qa.build.build import build_index
 from qa.build.updates import DocumentWriter
@@ -11,7 +12,6 @@ from qa.corpus.loader import document_id
 from qa.errors import IndexBusy
 from qa.index import layout
 from qa.index.live import LiveIndex
-from tests.support.corpora import DOCS
 from tests.support.settings import corpus_settings
 
 

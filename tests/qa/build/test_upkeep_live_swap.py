@@ -6,13 +6,13 @@ import threading
 
 import httpx
 
+from harness.corpora import DOCS
 from qa.api.app import create_app
 from qa.build.build import build_index
 from qa.corpus.loader import document_id
 from qa.index import layout
 from qa.index.store import VersionReader
 from qa.runtime import Runtime
-from tests.support.corpora import DOCS
 from tests.support.settings import corpus_settings
 
 QUESTION = "What is the vault code?"

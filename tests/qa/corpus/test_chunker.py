@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from harness.corpora import ARTICLE, SHIPPED_CORPUS
 from qa.corpus.chunker import Chunker, chunk_id
 from qa.corpus.loader import load_bytes
-from tests.support.corpora import ARTICLE, SHIPPED_CORPUS
 
 
 @pytest.fixture(scope="module")

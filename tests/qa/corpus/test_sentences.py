@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from harness.corpora import ARTICLE, SHIPPED_CORPUS
 from qa.corpus.sentences import split_spans
-from tests.support.corpora import ARTICLE, SHIPPED_CORPUS
 
 
 def sentences(text: str) -> list[str]:

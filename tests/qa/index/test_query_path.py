@@ -14,10 +14,10 @@ import httpx
 import numpy as np
 import pytest
 
+from harness.corpora import ARTICLE, SHIPPED_CORPUS
 from qa.api.app import create_app
 from qa.model.batching import MicroBatcher
 from qa.runtime import Runtime, build_embedder
-from tests.support.corpora import ARTICLE, SHIPPED_CORPUS
 
 
 def test_a_question_is_answered_while_a_build_holds_the_build_model(service, embedder):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.corpora import REPO
+from harness.corpora import REPO
 
 SHOTS = REPO / "test-artifacts" / "screenshots"
 TAKEN = pytest.StashKey[bool]()

@@ -13,11 +13,11 @@ import os
 import httpx
 import pytest
 
+from harness import browser
+from harness.servers import serve
 from qa.api.app import create_app
 from qa.runtime import Runtime
 from tests.qa.web.conftest import SHOTS, TAKEN
-from tests.support import browser
-from tests.support.servers import serve
 from tests.support.web_corpus import (
     MARKUP_ID,
     MARKUP_QUESTION,

@@ -13,9 +13,9 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
+from harness.servers import serve
 from qa.api.app import create_app
 from qa.runtime import Runtime
-from tests.support.servers import serve
 from tests.support.settings import make_settings
 from tests.support.web_corpus import (
     LIGHTHOUSE_FACT,
