@@ -2,7 +2,7 @@
 as a candidate against the shipped cap (qa.answer.ranker.WHOLE_DOCUMENT), in one run.
 
 Writes each article of the SQuAD training fragments as one document (15 documents of 106
-to 428 sentences; bench/workspace.py's article_index, reused from ``--workdir``),
+to 428 sentences; harness/articles.py's article_index, reused from ``--workdir``),
 then ranks every ``--every``-th question in process, in rounds alternating no cap and the
 cap, and prints per round the rank median, how many are right at the top, and how many
 are answered at ``QA_MIN_CONFIDENCE`` and right.
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.workspace import article_index
+from harness.articles import article_index
 from harness.reproduce import print_reproduce
 from qa.answer import ranker
 from qa.evaluation.metrics import sentence_right

@@ -36,8 +36,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from bench.train_model import add_adapters
-from bench.workspace import squad_paragraphs
+from harness.articles import squad_paragraphs
 from harness.reproduce import print_reproduce
 from qa.evaluation.datasets import prepare_question_set
 from qa.evaluation.metrics import sentence_right
@@ -46,6 +45,7 @@ from qa.model.backends import load_sentence_transformer
 from qa.model.embedder import resolve_model
 from qa.runtime import Runtime, build_embedder
 from qa.settings import DEFAULT_MODEL, Settings
+from training.train_model import add_adapters
 
 BENCH = Path(__file__).resolve().parent
 WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 1000.0)

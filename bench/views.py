@@ -19,7 +19,6 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from bench.fit_weights import collect, cross_validated_ranker
 from harness.reproduce import print_reproduce
 from qa.answer.ranker import FEATURES
 from qa.build.build import split_document
@@ -29,6 +28,7 @@ from qa.corpus.loader import load_corpus
 from qa.index.views import SENTENCE_VIEWS
 from qa.runtime import build_embedder
 from qa.settings import Settings
+from training.fit_weights import collect, cross_validated_ranker
 
 BENCH = Path(__file__).resolve().parent
 

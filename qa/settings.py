@@ -10,7 +10,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
-# A low-rank adapter fine-tuned for question -> answer-sentence matching (bench/train_model.py),
+# A low-rank adapter fine-tuned for question -> answer-sentence matching (training/train_model.py),
 # shipped inside the package; it applies to the bundled model only.
 BUNDLED_ADAPTER = "bundled:squad-lora"
 # Measured on these machines (bench/build.py, bench/embed_speed.py; README, Measured): a full

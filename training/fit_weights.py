@@ -11,7 +11,7 @@ its features and whether it holds the answer.
   out-of-corpus ones together count as one), each weighted equally. Its reliability table
   per set is printed from cross-validated predictions.
 
-    .venv/bin/python -m bench.fit_weights [--wikiqa bench/data/wikiqa-dev.tsv]
+    .venv/bin/python -m training.fit_weights [--wikiqa bench/data/wikiqa-dev.tsv]
         [--xquad bench/data/xquad-en-dev.json] [--workdir DIR] [--l2 0.1]
 
 WikiQA is not redistributed with this repository: see bench/data/README.md for where to
@@ -38,8 +38,8 @@ from qa.evaluation.metrics import sentence_right
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"  # the question sets and bench/data
 EDGES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 1.01)
 
 

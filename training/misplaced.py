@@ -1,18 +1,15 @@
-"""How often a question names something its quote's document mentions only far from the
-quote (qa.answer.misplaced), per question set; the confidence's ceiling when it does,
-fitted on training data; and what that ceiling costs and catches.
+"""Fit the confidence's ceiling for misplaced names (``MISPLACED`` in qa/answer/confidence.py).
 
-WikiQA's and XQuAD's documents are single paragraphs, where nothing is far from the quote.
-So the check is measured on long documents: every article of the SQuAD training fragments
-(the fit: the ceiling is the share of those it fires on that are right at the top,
-(right + 1) / (fired + 2)) and every XQuAD dev article, each written as one document of
-blank-line-separated paragraphs. Then on the paragraph-per-document dev sets and the
-article's question sets (asked of an index of ``corpus/``), where it should fire on
-outside questions only. For each: questions, how often it fires, how many of those are
-right at the top, and the questions answered at ``QA_MIN_CONFIDENCE`` with the shipped
-ceiling and without it.
+A question that names something its quote's document mentions only far from the quote
+(qa.answer.misplaced) is mostly answered with a sentence about another place or party. The
+ceiling is the share right at the top among the questions the check fires on in training
+data, every article of the SQuAD training fragments written as one document of
+blank-line-separated paragraphs, smoothed as (right + 1) / (fired + 2). WikiQA's and
+XQuAD's documents are single paragraphs, where nothing is far from the quote, so they
+cannot fit it. ``bench.misplaced_names`` measures what the ceiling costs and catches on
+XQuAD's whole articles and on every question set.
 
-    .venv/bin/python -m bench.misplaced_names [--workdir DIR]
+    .venv/bin/python -m training.misplaced [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -23,27 +20,20 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.workspace import article_index
+from harness.articles import article_index
 from harness.reproduce import print_reproduce
 from qa.answer import confidence
-from qa.build.build import build_index
-from qa.evaluation.datasets import EvalQuestion, prepare_question_set
+from qa.evaluation.datasets import EvalQuestion
 from qa.evaluation.metrics import sentence_right
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 
-BENCH = Path(__file__).resolve().parent
-LONG = ("data/squad-train-fragments.jsonl", "data/xquad-en-dev.json")  # the fit first
-SETS = (
-    "data/wikiqa-dev.tsv",
-    "data/xquad-en-dev.json",
-    "article_questions.jsonl",
-    "article_check.jsonl",
-    "article_check_2.jsonl",
-    "out_of_corpus.jsonl",
-    "out_of_corpus_check.jsonl",
-    "out_of_corpus_check_2.jsonl",
-    "out_of_corpus_substituted.jsonl",
+ROOT = Path(__file__).resolve().parents[1]
+FRAGMENTS = ROOT / "bench" / "data" / "squad-train-fragments.jsonl"
+HEADER = (
+    "| set | questions | fired | of those right at the top "
+    "| right and answered (without the check to with it) | wrong or outside, answered |\n"
+    "| --- | --- | --- | --- | --- | --- |"
 )
 
 
@@ -56,6 +46,10 @@ class Tally:
     right_answered_without: int = 0  # ... without it
     wrong_answered: int = 0  # wrong or unanswerable, and answered, with the ceiling
     wrong_answered_without: int = 0
+
+    def ceiling(self) -> float:
+        """The share right at the top among the questions the check fires on, smoothed."""
+        return (self.fired_right + 1) / (self.fired + 2)
 
 
 def tally(settings: Settings, embedder, questions: list[EvalQuestion]) -> Tally:
@@ -83,45 +77,37 @@ def tally(settings: Settings, embedder, questions: list[EvalQuestion]) -> Tally:
 
 
 def row(name: str, t: Tally) -> str:
-    cells = [name, t.questions, t.fired, t.fired_right,
-             f"{t.right_answered_without} to {t.right_answered}",
-             f"{t.wrong_answered_without} to {t.wrong_answered}"]  # fmt: skip
+    """One line of the table under ``HEADER``."""
+    cells = [
+        name,
+        t.questions,
+        t.fired,
+        t.fired_right,
+        f"{t.right_answered_without} to {t.right_answered}",
+        f"{t.wrong_answered_without} to {t.wrong_answered}",
+    ]
     return "| " + " | ".join(map(str, cells)) + " |"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workdir", type=Path, help="keep the corpora and indexes here")
+    parser.add_argument("--data", type=Path, default=FRAGMENTS, help="SQuAD-format articles")
+    parser.add_argument("--workdir", type=Path, help="keep the corpus and index here")
     args = parser.parse_args()
-    print("| set | questions | fired | of those right at the top "
-          "| right and answered (without the check to with it) | wrong or outside, answered |")  # fmt: skip
-    print("| --- | --- | --- | --- | --- | --- |")
-    with tempfile.TemporaryDirectory(prefix="qa-misplaced-") as tmp:
+    if not args.data.is_file():
+        parser.error(f"{args.data} not found")
+    with tempfile.TemporaryDirectory(prefix="qa-misplaced-fit-") as tmp:
         work = args.workdir or Path(tmp)
-        settings = Settings(_env_file=None, corpus_dir=BENCH.parent / "corpus",
-                            index_dir=work / "article")  # fmt: skip
+        settings = Settings(_env_file=None, corpus_dir=ROOT / "corpus", index_dir=work / "article")
         embedder = build_embedder(settings)
-        fitted = None
-        for name in LONG:
-            path = BENCH / name
-            if not path.is_file():
-                continue
-            questions, asked = article_index(path, work, settings, embedder)
-            found = tally(asked, embedder, questions)
-            fitted = fitted or found
-            print(row(f"{path.stem}, whole articles", found))
-        build_index(settings, embedder)
-        for name in SETS:
-            path = BENCH / name
-            if not path.is_file():
-                print(f"| {name} | missing: bench/data/README.md says where to get it |")
-                continue
-            qset, asked = prepare_question_set(path, work / path.stem, settings, embedder)
-            print(row(path.stem, tally(asked, embedder, qset.questions)))
-    if fitted is not None:
-        ceiling = (fitted.fired_right + 1) / (fitted.fired + 2)
-        print(f"ceiling fitted on {LONG[0]}: ({fitted.fired_right} + 1) / ({fitted.fired} + 2) "
-              f"= {ceiling:.4f}; shipped: {confidence.MISPLACED}")  # fmt: skip
+        questions, asked = article_index(args.data, work, settings, embedder)
+        found = tally(asked, embedder, questions)
+    print(HEADER)
+    print(row(f"{args.data.stem}, whole articles", found))
+    print(
+        f"ceiling: ({found.fired_right} + 1) / ({found.fired} + 2); shipped {confidence.MISPLACED}"
+    )
+    print(f"MISPLACED = {found.ceiling():.3f}")
     print_reproduce(__spec__.name)
     return 0
 

@@ -15,7 +15,7 @@ before. Two objectives:
   sentence alone, its context pooled from its chunk's pass and the chunk, each question
   against every sentence and chunk of a few paragraphs. Measured, not shipped (README).
 
-    .venv/bin/python -m bench.train_model [--data bench/data/squad-train-fragments.jsonl]
+    .venv/bin/python -m training.train_model [--data bench/data/squad-train-fragments.jsonl]
         [--out qa/model/adapters/squad-lora.safetensors] [--objective pairs] [--epochs 1]
         [--seed 0] [--precision torch]
 """
@@ -249,7 +249,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     train(args)
-    print_reproduce("bench.train_model")
+    print_reproduce("training.train_model")
     return 0
 
 

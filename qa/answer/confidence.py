@@ -7,7 +7,7 @@ apart from "a hard question": how close the best sentence is in absolute terms, 
 of the question's rare vocabulary the sentence and the corpus hold, and how far the best
 sentence stands above the next one. The coefficients are fitted on a mix of question sets
 (WikiQA dev, XQuAD dev, the article's own questions and questions from outside it), each
-set weighted equally, by ``bench/fit_weights.py``, which prints them.
+set weighted equally, by ``training/fit_weights.py``, which prints them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from qa.answer.ranker import ScoredSentence
 
-# Fitted by `.venv/bin/python -m bench.fit_weights` (see its output "CONFIDENCE = ...").
+# Fitted by `.venv/bin/python -m training.fit_weights` (see its output "CONFIDENCE = ...").
 COEFFICIENTS = {
     "score": 0.544,  # the ranker's score of the best sentence
     "dense": -1.460,  # cosine(question, best sentence alone)
@@ -32,7 +32,7 @@ INTERCEPT = -5.524
 # another place or party ("Peru had 72,000 hectares of coca" for "How much coca does
 # Colombia grow?"). It is the share right at the top among the questions the check fires
 # on in the training data, the SQuAD training fragments with each article one document:
-# (10 + 1) / (35 + 2). `.venv/bin/python -m bench.misplaced_names` fits and measures it.
+# (10 + 1) / (35 + 2). `.venv/bin/python -m training.misplaced` fits it.
 MISPLACED = 0.297
 
 

@@ -17,7 +17,7 @@ from qa.index.views import SENTENCE_VIEWS, SENTENCES
 
 # Linear weights of the sentence features, fitted listwise (softmax over each question's
 # candidates) on WikiQA dev and XQuAD dev together, each set weighted equally, with the
-# bundled adapter: `.venv/bin/python -m bench.fit_weights`, which also prints their
+# bundled adapter: `.venv/bin/python -m training.fit_weights`, which also prints their
 # 5-fold cross-validated acc@1 per set (the figures the README quotes).
 WEIGHTS = {
     "dense": 6.353,  # cosine(question, sentence)
@@ -32,7 +32,7 @@ WEIGHTS = {
 }
 # Every feature the ranker computes, in order: one cosine per sentence view
 # (qa.index.views), then the word-level ones. A feature without a weight counts 0 until
-# bench/fit_weights.py fits one.
+# training/fit_weights.py fits one.
 FEATURES = (
     *(view.feature for view in SENTENCE_VIEWS),
     "lexical",

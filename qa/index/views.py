@@ -6,7 +6,7 @@ title, the sentence before it and the sentence itself. That one is not embedded 
 of its own but pooled from the model's single pass over the chunk the sentence sits in
 (qa.build.pooling), so the build reads each chunk once and each sentence twice instead of
 six times. The store keeps one vector file per view, the ranker turns each view's cosine
-into the feature named here, and bench/fit_weights.py fits a weight for each: adding a
+into the feature named here, and training/fit_weights.py fits a weight for each: adding a
 view is one entry below (its weight is 0 until fitted into ``qa.answer.ranker.WEIGHTS``).
 
 Which views earn their cost was measured (bench/views.py, README "Which sentence views

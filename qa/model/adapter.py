@@ -3,7 +3,7 @@
 An adapter is a small safetensors file holding, for each adapted linear layer of the
 transformer, two matrices ``A`` (rank x in) and ``B`` (out x rank) and one ``scale``.
 Loading merges them into the base weights once (``W += scale * B @ A``), so a query
-costs exactly what the base model costs. Training lives in ``bench/train_model.py``; the
+costs exactly what the base model costs. Training lives in ``training/train_model.py``; the
 bundled adapter was trained there on SQuAD v1.1 train paragraphs (CC BY-SA 4.0).
 """
 

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import torch
 
-from bench.train_model import add_adapters
 from bench.train_views import chunk_pass, load_paragraphs, paragraph_loss
 from qa.build.pooling import Pooled
 from qa.corpus.chunker import Chunker
 from qa.model.backends import TorchBackend
 from qa.model.embedder import resolve_model
 from qa.settings import DEFAULT_MODEL
+from training.train_model import add_adapters
 
 LONG = " ".join(
     f"The {n}th lock of the canal at Varnhem was rebuilt in stone by the guild of masons."
