@@ -3,21 +3,16 @@
 Training data: SQuAD v1.1 train paragraphs (CC BY-SA 4.0). Only low-rank adapters on the
 transformer's linear layers are trained; the result is a ~1 MB file that qa-bot merges
 into the base model at load time (qa/model/adapter.py), so queries cost what they cost
-before. Two objectives:
-
-- ``pairs`` (the default; the bundled adapter): each question with the sentence that
-  holds its answer span and another sentence of the same paragraph as a hard negative,
-  with a multiple-negatives ranking loss (in-batch softmax over every other positive and
-  negative of the batch). The answer sentence is shown in one of the four views the index
-  embedded when the adapter was trained (alone, after the title, after title and previous
-  sentence, before the next sentence).
-- ``index-views`` (bench/train_views.py): the exact vectors today's index reads, the
-  sentence alone, its context pooled from its chunk's pass and the chunk, each question
-  against every sentence and chunk of a few paragraphs. Measured, not shipped (README).
+before. Each question is paired with the sentence that holds its answer span and another
+sentence of the same paragraph as a hard negative, with a multiple-negatives ranking loss
+(in-batch softmax over every other positive and negative of the batch). The answer
+sentence is shown in one of the four views the index embedded when the bundled adapter
+was trained (alone, after the title, after title and previous sentence, before the next
+sentence).
 
     .venv/bin/python -m training.train_model [--data bench/data/squad-train-fragments.jsonl]
-        [--out qa/model/adapters/squad-lora.safetensors] [--objective pairs] [--epochs 1]
-        [--seed 0] [--precision torch]
+        [--out qa/model/adapters/squad-lora.safetensors] [--epochs 1] [--seed 0]
+        [--precision torch]
 """
 
 from __future__ import annotations
@@ -33,14 +28,12 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from bench import train_views
 from harness.reproduce import print_reproduce
-from qa.corpus.chunker import Chunker
 from qa.corpus.sentences import split_spans
 from qa.model.adapter import adapter_digest, save_adapter
 from qa.model.backends import resolve_backend
 from qa.model.embedder import resolve_model
-from qa.settings import DEFAULT_MODEL, Settings
+from qa.settings import DEFAULT_MODEL
 
 TARGETS = ("query", "key", "value", "attention.output.dense", "intermediate.dense", "output.dense")
 
@@ -119,6 +112,12 @@ def add_adapters(model: nn.Module, rank: int, alpha: float) -> dict[str, LoRALin
     return wrapped
 
 
+def encode(model, texts: list[str]) -> torch.Tensor:
+    """Texts embedded alone, as the index embeds them (mean pooled, unit length)."""
+    features = model.tokenize(texts)
+    return model(features)["sentence_embedding"]
+
+
 def pair_batches(examples: list[Example], size: int, rng: random.Random) -> list[list[Example]]:
     rng.shuffle(examples)  # in place, as the bundled adapter's run did
     return [examples[b : b + size] for b in range(0, len(examples) - size + 1, size)]
@@ -126,9 +125,9 @@ def pair_batches(examples: list[Example], size: int, rng: random.Random) -> list
 
 def pair_loss(model, batch: list[Example], scale: float) -> torch.Tensor:
     """Each question against every positive and negative of the batch."""
-    q = train_views.encode(model, [e.question for e in batch])
+    q = encode(model, [e.question for e in batch])
     docs = [e.positive for e in batch] + [e.negative for e in batch if e.negative]
-    d = train_views.encode(model, docs)
+    d = encode(model, docs)
     scores = q @ d.T * scale
     # Another question's positive that is the very same text is not a negative.
     for i, e in enumerate(batch):
@@ -138,34 +137,6 @@ def pair_loss(model, batch: list[Example], scale: float) -> torch.Tensor:
     return nn.functional.cross_entropy(scores, torch.arange(len(batch)))
 
 
-def objective(args: argparse.Namespace, model, rng: random.Random):
-    """For ``args.objective``: (steps in an epoch, a function giving one epoch's batches,
-    the loss of one batch)."""
-    if args.objective == "pairs":
-        model.max_seq_length = args.max_length
-        examples = load_examples(args.data, rng)
-        print(f"{len(examples)} examples", flush=True)
-        return (
-            len(examples) // args.batch,
-            lambda r: pair_batches(examples, args.batch, r),
-            lambda batch: pair_loss(model, batch, args.scale),
-        )
-    settings = Settings()
-    chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
-    paragraphs = train_views.load_paragraphs(args.data, chunker)
-    questions = sum(len(p.questions) for p in paragraphs)
-    print(f"{len(paragraphs)} paragraphs, {questions} questions", flush=True)
-    # Counting an epoch's steps may not shuffle ``paragraphs``: the run's order starts at the seed.
-    per_epoch = len(paragraphs) // args.paragraphs
-    if args.by_article:
-        per_epoch = len(train_views.batches(paragraphs, args.paragraphs, random.Random(0), True))
-    return (
-        per_epoch,
-        lambda r: train_views.batches(paragraphs, args.paragraphs, r, args.by_article),
-        lambda batch: train_views.paragraph_loss(model, batch, args.scale),
-    )
-
-
 def train(args: argparse.Namespace) -> Path:
     from sentence_transformers import SentenceTransformer
 
@@ -173,7 +144,10 @@ def train(args: argparse.Namespace) -> Path:
     rng = random.Random(args.seed)
     torch.set_num_threads(args.threads)
     model = SentenceTransformer(resolve_model(DEFAULT_MODEL), device="cpu")
-    per_epoch, epoch_batches, loss_of = objective(args, model, rng)
+    model.max_seq_length = args.max_length
+    examples = load_examples(args.data, rng)
+    print(f"{len(examples)} examples", flush=True)
+    per_epoch = len(examples) // args.batch
     layers = add_adapters(model, args.rank, args.alpha)
     params = [p for layer in layers.values() for p in (layer.lora_A, layer.lora_B)]
     optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
@@ -188,12 +162,12 @@ def train(args: argparse.Namespace) -> Path:
     model.train()
     started, step = time.perf_counter(), 0
     while step < steps:
-        for batch in epoch_batches(rng):
+        for batch in pair_batches(examples, args.batch, rng):
             if step >= steps:
                 break
             autocast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else None
             with autocast or contextlib.nullcontext():
-                loss = loss_of(batch)
+                loss = pair_loss(model, batch, args.scale)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -222,18 +196,10 @@ def main() -> int:
     parser.add_argument(
         "--out", type=Path, default=Path("qa/model/adapters/squad-lora.safetensors")
     )
-    parser.add_argument("--objective", choices=("pairs", "index-views"), default="pairs")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--max-steps", type=int, default=0)
-    parser.add_argument("--batch", type=int, default=32, help="pairs: questions per step")
-    parser.add_argument("--max-length", type=int, default=128, help="pairs: tokens per text")
-    parser.add_argument(
-        "--paragraphs", type=int, default=8, help="index-views: paragraphs per step"
-    )
-    parser.add_argument(
-        "--by-article", action="store_true",
-        help="index-views: each step's paragraphs from one article",
-    )  # fmt: skip
+    parser.add_argument("--batch", type=int, default=32, help="questions per step")
+    parser.add_argument("--max-length", type=int, default=128, help="tokens per text")
     parser.add_argument("--lr", type=float, default=5e-4)
     parser.add_argument("--rank", type=int, default=16)
     parser.add_argument("--alpha", type=float, default=32.0)
