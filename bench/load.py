@@ -1,10 +1,14 @@
-"""POST /ask under load, before and after the hardening, measured in one run (loopback only).
+"""POST /ask under load: a baseline commit against this checkout, in one run (loopback only).
 
 Both servers are real `qa serve` processes on 127.0.0.1 over copies of one index of the
-shipped article: "before" runs the code of ``--baseline-rev`` (extracted with
+shipped article: "before" runs the code of ``--baseline REV`` (extracted with
 `git archive` into a temp folder), "after" the code of this checkout with its defaults,
 and "after-threads0" (with ``--variants``) the same with QA_TORCH_THREADS=0, torch's own
-thread count: the comparison behind QA_TORCH_THREADS's default. Each round, for each variant in turn:
+thread count: the comparison behind QA_TORCH_THREADS's default. The baseline defaults to
+``HEAD``: uncommitted changes are measured against the last commit, and on a clean
+checkout the two sides run the same code, so their difference is the machine's spread.
+Pass the commit a change is to be judged against (``--baseline main``, or a hash).
+Each round, for each variant in turn:
 
   throughput  --clients concurrent clients (default 32), --per-client requests each
   upload      sequential /ask while a ~67 KB document is uploaded and embedded
@@ -14,7 +18,7 @@ thread count: the comparison behind QA_TORCH_THREADS's default. Each round, for 
 Every number is client-side wall time. Rounds alternate the variants so that both see the
 same machine; the summary gives the median over rounds and the after/before ratio.
 
-    .venv/bin/python -m bench.load [--rounds 3] [--variants before,after] [--baseline-rev f0e3205]
+    .venv/bin/python -m bench.load [--rounds 3] [--variants before,after] [--baseline HEAD]
 """
 
 from __future__ import annotations
@@ -42,7 +46,6 @@ from bench.questions import ARTICLE_QUESTIONS as QUESTIONS
 REPO = Path(__file__).resolve().parents[1]
 ARTICLE = "peru-multidimensional-challenge-part-2.txt"
 SQUAD = REPO / "bench" / "data" / "squad-train-fragments.jsonl"
-BASELINE_REV = "f0e3205"  # the last commit before the hardening (issue 12)
 KEY = "bench-key"
 # Settings each variant's server runs with (on top of the API key), besides its code.
 VARIANTS: dict[str, dict[str, str]] = {
@@ -238,7 +241,7 @@ def beside_busy(url: str, busy: int, count: int) -> dict:
 
 
 def baseline_code(rev: str, into: Path) -> Path:
-    """The packages as they were at ``rev`` (bot/ too: the plug-in interface changed)."""
+    """The packages as they were at ``rev`` (bot/ too: the plug-in interface may differ)."""
     archive = subprocess.run(
         ["git", "-C", str(REPO), "archive", rev, "qa", "bot"], check=True, capture_output=True
     ).stdout
@@ -250,7 +253,9 @@ def baseline_code(rev: str, into: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--baseline-rev", default=BASELINE_REV)
+    parser.add_argument(
+        "--baseline", default="HEAD", metavar="REV", help="the commit 'before' runs (git archive)"
+    )
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--per-client", type=int, default=15)
     parser.add_argument("--busy", type=int, default=4)
@@ -273,10 +278,10 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[dict]] = {v: [] for v in variants}
     with tempfile.TemporaryDirectory(prefix="qa-load-") as tmp:
         tmp = Path(tmp)
-        old = baseline_code(args.baseline_rev, tmp / "before-code")
+        old = baseline_code(args.baseline, tmp / "before-code")
         code = {v: old if v == "before" else REPO for v in variants}
-        # Each side's index is built by its own code (the index format has changed since
-        # the baseline) with the model its server loads (the baseline predates the adapter).
+        # Each side's index is built by its own code (the index format may differ between
+        # them) with the model and adapter its own server loads.
         seeds = {}
         for name in ("before", "after"):
             seed = seeds[name] = tmp / f"seed-{name}"
