@@ -12,7 +12,7 @@ qa-bot reads every chunk once (pooling each sentence's context view from that pa
 embeds each sentence alone (qa.index.views); txtai and LangChain embed 800-character
 chunks (bench/other_indexers.py says why and how). The texts each embeds are counted
 (for qa-bot: chunk passes, sentences, and views embedded alone where no chunk holds a
-sentence whole); bench/token_rate.py counts the tokens, the fair measure.
+sentence whole); tokens are the fair measure (bench/README.md, "Full build").
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ the question's first word; it is absent when none of its terms (qa.index.lexical
 in the corpus and no corpus term is spelled like it (same first letter, length within
 two, a difflib similarity of at least ``SPELLING``), so "Ghandi" still finds "Gandhi".
 
-Measured (bench/absent_names.py): with that allowance, 19 of the 36 out-of-corpus
+Measured (docs/decisions.md, "Absent names"): with that allowance, 19 of the 36 out-of-corpus
 questions name an absent word, none of the 58 article questions, 1 of WikiQA dev's 318
 (unanswerable) and 3 of XQuAD dev's 612, all answerable ("Superbowl" for "Super Bowl",
 and names their paragraph does not use); without it, 9 of XQuAD's and 8 of WikiQA's.

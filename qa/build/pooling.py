@@ -59,8 +59,7 @@ def span_tokens(
     offsets: np.ndarray, spans: tuple[Span, ...], anchor: Span | None = None
 ) -> np.ndarray | None:
     """Which tokens (``offsets``: tokens x 2 character spans) lie inside ``spans``; None when
-    none do, or when the tokens stop before ``anchor`` ends. Training pools by this rule
-    too (bench/train_views.py)."""
+    none do, or when the tokens stop before ``anchor`` ends."""
     starts, ends = offsets[:, 0], offsets[:, 1]
     if anchor is not None and (len(ends) == 0 or int(ends.max()) < anchor[1]):
         return None
