@@ -13,7 +13,7 @@ DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 # A low-rank adapter fine-tuned for question -> answer-sentence matching (training/train_model.py),
 # shipped inside the package; it applies to the bundled model only.
 BUNDLED_ADAPTER = "bundled:squad-lora"
-# Measured on these machines (bench/build.py, bench/embed_speed.py; README, Measured): a full
+# Measured on these machines (bench/build.py, bench/embed_speed.py; bench/README.md): a full
 # build on OpenVINO in fp32 was no faster than on torch; torch in bf16 builds 2-3x faster
 # where the CPU has bf16 arithmetic, with the same answers. "auto" picks it there.
 DEFAULT_BACKEND = "auto"

@@ -77,7 +77,7 @@ def resolve_model(model: str) -> str:
 
 def resolve_backend(backend: str, cpu_flags: str | None = None) -> str:
     """The backend ``backend`` names; ``auto`` picks ``torch-bf16`` on a CPU with AMX or
-    AVX-512 BF16 (where it builds two to three times faster: README, Measured) and
+    AVX-512 BF16 (where it builds two to three times faster: bench/README.md) and
     ``torch`` elsewhere, where bf16 would be emulated and slower."""
     if backend != AUTO:
         return backend

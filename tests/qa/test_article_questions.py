@@ -15,10 +15,10 @@ CHECK_OUTSIDE = BENCH / "out_of_corpus_check.jsonl"
 SECOND_CHECK_QUESTIONS = BENCH / "article_check_2.jsonl"
 SECOND_CHECK_OUTSIDE = BENCH / "out_of_corpus_check_2.jsonl"
 SUBSTITUTED = BENCH / "out_of_corpus_substituted.jsonl"
-# Measured at the default threshold (see README): none of the 20 answered; the closest is
+# Measured at the default threshold (see bench/README.md): none of the 20 answered; the closest is
 # "Who is the president of Peru?" at 0.26, where the article speaks of Peru's presidents.
 MAX_OUTSIDE_ANSWERED = 0
-# Measured (see README): 31 of 32 with the top-ranked sentence and with the top quote as
+# Measured (see bench/README.md): 31 of 32 with the top-ranked sentence and with the top quote as
 # shown, which may take in the next sentence. A drop below either is a regression.
 MIN_TOP1 = 31
 MIN_QUOTE1 = 31
