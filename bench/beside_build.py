@@ -78,26 +78,39 @@ def main(argv: list[str] | None = None) -> int:
                 names = list(variants) if round_ % 2 else list(variants)[::-1]
                 for name in names:
                     nice = variants[name]
-                    build_env = {**env, "QA_TORCH_THREADS": str(args.build_threads),
-                                 "QA_BUILD_NICE": nice or "0"}  # fmt: skip
+                    build_env = {
+                        **env,
+                        "QA_TORCH_THREADS": str(args.build_threads),
+                        "QA_BUILD_NICE": nice or "0",
+                    }
                     command = None if nice is None else build
                     row = measure(server, command, build_env, built, args.requests)
                     results[name].append(row)
-                    print(f"round {round_} {name:14} | median {row['median_ms']:6.1f} ms, "
-                          f"p95 {row['p95_ms']:6.1f} ms, p99 {row['p99_ms']:6.1f} ms, "
-                          f"{row['over_100ms']} over 100 ms, {row['failed']} failed",
-                          flush=True)  # fmt: skip
+                    print(
+                        f"round {round_} {name:14} | median {row['median_ms']:6.1f} ms, "
+                        f"p95 {row['p95_ms']:6.1f} ms, p99 {row['p99_ms']:6.1f} ms, "
+                        f"{row['over_100ms']} over 100 ms, {row['failed']} failed",
+                        flush=True,
+                    )
         finally:
             server.stop()
 
-    print(f"\nmedians over {args.rounds} rounds; the build uses {args.build_threads} torch "
-          f"threads; default QA_BUILD_NICE is {default_nice}:")  # fmt: skip
+    print(
+        f"\nmedians over {args.rounds} rounds; the build uses {args.build_threads} torch "
+        f"threads; default QA_BUILD_NICE is {default_nice}:"
+    )
     for name, rows in results.items():
         med = {k: statistics.median(r[k] for r in rows) for k in ("median_ms", "p95_ms", "p99_ms")}
-        print(f"  {name:14} median {med['median_ms']:6.1f} ms  p95 {med['p95_ms']:6.1f} ms  "
-              f"p99 {med['p99_ms']:6.1f} ms")  # fmt: skip
-    print("reproduce: cd", shlex.quote(str(REPO)), "&&",
-          shlex.join([".venv/bin/python", "-m", "bench.beside_build", *sys.argv[1:]]))  # fmt: skip
+        print(
+            f"  {name:14} median {med['median_ms']:6.1f} ms  p95 {med['p95_ms']:6.1f} ms  "
+            f"p99 {med['p99_ms']:6.1f} ms"
+        )
+    print(
+        "reproduce: cd",
+        shlex.quote(str(REPO)),
+        "&&",
+        shlex.join([".venv/bin/python", "-m", "bench.beside_build", *sys.argv[1:]]),
+    )
     return 0
 
 

@@ -157,13 +157,16 @@ def main() -> int:
     print("| indexer | texts embedded | model load s | build s | texts/s | whole process s |")
     print("| --- | --- | --- | --- | --- | --- |")
     for tool, r in results.items():
-        print(f"| {tool} | {r['texts']} | {r['load_s']:.1f} | {r['build_s']:.1f} | "
-              f"{r['texts'] / r['build_s']:.1f} | {r['process_s']:.1f} |")  # fmt: skip
+        print(
+            f"| {tool} | {r['texts']} | {r['load_s']:.1f} | {r['build_s']:.1f} | "
+            f"{r['texts'] / r['build_s']:.1f} | {r['process_s']:.1f} |"
+        )
     for tool, r in results.items():
         if "unchanged_qa_index_s" in r:
             reruns = ", ".join(f"{s:.2f}" for s in r["unchanged_qa_index_s"])
-            print(f"\n{tool}: second `qa index`, nothing changed (whole process, 3 runs): "
-                  f"{reruns} s")  # fmt: skip
+            print(
+                f"\n{tool}: second `qa index`, nothing changed (whole process, 3 runs): {reruns} s"
+            )
     print_reproduce(__spec__.name, one_thread=True)
     return 0
 

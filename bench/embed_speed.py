@@ -63,9 +63,11 @@ def main() -> int:
             print(f"{backend}: loaded (converted) in {time.perf_counter() - started:.1f} s")
     size = min(args.sample, len(texts))
     chars = statistics.median(len(t) for t in texts)
-    print(f"{len(texts)} distinct texts in the WikiQA dev build (median {chars:.0f} characters); "
-          f"timing {size} new ones per round, batch {args.batch_size}, {args.threads} "
-          f"thread(s), {args.rounds} rounds")  # fmt: skip
+    print(
+        f"{len(texts)} distinct texts in the WikiQA dev build (median {chars:.0f} characters); "
+        f"timing {size} new ones per round, batch {args.batch_size}, {args.threads} "
+        f"thread(s), {args.rounds} rounds"
+    )
 
     variants = [(b, s) for b in backends for s in (True, False)]
     for backend in backends:  # warm-up: loading, first allocations
@@ -81,13 +83,19 @@ def main() -> int:
             rates[(backend, ordered)].append(len(sample) / (time.perf_counter() - started))
             if round_no == 0:
                 vectors[(backend, ordered)] = out
-        print(f"  round {round_no + 1}: " + ", ".join(
-            f"{b}{'' if s else ' unsorted'} {rates[(b, s)][-1]:.1f}/s" for b, s in variants
-        ), flush=True)  # fmt: skip
+        print(
+            f"  round {round_no + 1}: "
+            + ", ".join(
+                f"{b}{'' if s else ' unsorted'} {rates[(b, s)][-1]:.1f}/s" for b, s in variants
+            ),
+            flush=True,
+        )
 
     reference = vectors[("torch", True)]
-    print("\n| backend | length-sorted | texts/s (median) | each round | x torch, same sorting "
-          "| sorted / unsorted | max abs diff vs torch |")  # fmt: skip
+    print(
+        "\n| backend | length-sorted | texts/s (median) | each round | x torch, same sorting "
+        "| sorted / unsorted | max abs diff vs torch |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for backend, ordered in variants:
         mine = rates[(backend, ordered)]
@@ -97,8 +105,10 @@ def main() -> int:
         gain = f"{_paired(mine, rates[(backend, False)]):.2f}" if ordered else ""
         diff = float(np.abs(vectors[(backend, ordered)] - reference).max())
         each = ", ".join(f"{r:.1f}" for r in mine)
-        print(f"| {backend} | {'yes' if ordered else 'no'} | {statistics.median(mine):.1f} | "
-              f"{each} | {ratio:.2f} | {gain} | {diff:.1e} |")  # fmt: skip
+        print(
+            f"| {backend} | {'yes' if ordered else 'no'} | {statistics.median(mine):.1f} | "
+            f"{each} | {ratio:.2f} | {gain} | {diff:.1e} |"
+        )
 
     asked = [q.question for q in questions[: args.questions]]
     print(f"\none question at a time ({len(asked)} WikiQA questions, medians):")

@@ -81,14 +81,17 @@ def documents(size: int, count: int) -> list[str]:
 def cli_script(code: Path, root: Path, command: list[str]) -> list[str]:
     """`qa COMMAND` over ``root``'s index and corpus, run by the packages in ``code``."""
     args = [*command, "--index", str(root / "index"), "--corpus", str(root / "corpus")]
-    script = f"import sys; sys.path.insert(0, {str(code)!r}); from qa.cli import main; " \
-             f"sys.exit(main({args!r}))"  # fmt: skip
+    script = (
+        f"import sys; sys.path.insert(0, {str(code)!r}); from qa.cli import main; "
+        f"sys.exit(main({args!r}))"
+    )
     return [sys.executable, "-c", script]
 
 
 def run_cli(code: Path, root: Path, command: list[str], env: dict[str, str]) -> None:
-    done = subprocess.run(cli_script(code, root, command), env=env, cwd=root,
-                          capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        cli_script(code, root, command), env=env, cwd=root, capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise SystemExit(f"qa {' '.join(command)} failed in {root}:\n{done.stderr[-2000:]}")
 
@@ -184,9 +187,11 @@ def during_upload(url: str, text: str, title: str) -> dict:
     def upload() -> None:
         started = time.perf_counter()
         response = httpx.post(
-            url + "/documents", json={"title": title, "text": text},
-            headers={"X-API-Key": KEY}, timeout=600,
-        )  # fmt: skip
+            url + "/documents",
+            json={"title": title, "text": text},
+            headers={"X-API-Key": KEY},
+            timeout=600,
+        )
         result.update(status=response.status_code, seconds=round(time.perf_counter() - started, 1))
         done.set()
 
@@ -221,8 +226,10 @@ def cpu_floor(count: int, n: int) -> dict:
         started = time.perf_counter()
         _spin(n)
         latencies.append((time.perf_counter() - started) * 1000)
-    return {"median_ms": round(statistics.median(latencies), 1),
-            "p95_ms": round(percentile(latencies, 0.95), 1)}  # fmt: skip
+    return {
+        "median_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+    }
 
 
 def beside_busy(url: str, busy: int, count: int) -> dict:
@@ -262,9 +269,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--busy-requests", type=int, default=40)
     parser.add_argument("--upload-bytes", type=int, default=67_000)
     parser.add_argument(
-        "--variants", default="before,after",
+        "--variants",
+        default="before,after",
         help="comma list: before, after, after-threads0 (QA_TORCH_THREADS=0: torch's default)",
-    )  # fmt: skip
+    )
     parser.add_argument("--out", type=Path, help="also write every measurement as JSON here")
     args = parser.parse_args(argv)
 
@@ -319,8 +327,12 @@ def main(argv: list[str] | None = None) -> int:
         return statistics.median(r[part][key] for r in results[variant])
 
     summary: dict[str, dict] = {}
-    metrics = [("throughput_rps", "throughput", "rps"), ("upload_p99_ms", "upload", "p99_ms"),
-               ("busy_p95_ms", "busy", "p95_ms"), ("busy_median_ms", "busy", "median_ms")]  # fmt: skip
+    metrics = [
+        ("throughput_rps", "throughput", "rps"),
+        ("upload_p99_ms", "upload", "p99_ms"),
+        ("busy_p95_ms", "busy", "p95_ms"),
+        ("busy_median_ms", "busy", "median_ms"),
+    ]
     for variant in variants[1:]:
         print(f"\nmedians over {args.rounds} rounds, {variant} against before (ratio):")
         summary[variant] = {}
@@ -333,18 +345,23 @@ def main(argv: list[str] | None = None) -> int:
                 higher = label == "throughput_rps"
                 ok = after >= target if higher else after < target
                 met = f"  target {'>=' if higher else '<'} {target:g}: {'met' if ok else 'NOT met'}"
-            print(f"  {label:15} before {before:8.1f}  {variant} {after:8.1f}  "
-                  f"ratio {row['ratio']:5.2f}{met}")  # fmt: skip
+            print(
+                f"  {label:15} before {before:8.1f}  {variant} {after:8.1f}  "
+                f"ratio {row['ratio']:5.2f}{met}"
+            )
         rows = results[variant]
-        print(f"  {variant}, in every round: upload p99 < 300 ms: "
-              f"{all(r['upload']['p99_ms'] < 300 for r in rows)}; busy p95 < 60 ms: "
-              f"{all(r['busy']['p95_ms'] < 60 for r in rows)}")  # fmt: skip
+        print(
+            f"  {variant}, in every round: upload p99 < 300 ms: "
+            f"{all(r['upload']['p99_ms'] < 300 for r in rows)}; busy p95 < 60 ms: "
+            f"{all(r['busy']['p95_ms'] < 60 for r in rows)}"
+        )
     command = shlex.join([".venv/bin/python", "-m", "bench.load", *(argv or sys.argv[1:])])
     print(f"reproduce: cd {REPO} && {command}")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps({"rounds": results, "summary": summary,
-                                        "command": command}, indent=2) + "\n")  # fmt: skip
+        args.out.write_text(
+            json.dumps({"rounds": results, "summary": summary, "command": command}, indent=2) + "\n"
+        )
     return 0
 
 

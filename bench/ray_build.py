@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from qa.build import distributed
@@ -30,6 +31,11 @@ from qa.runtime import build_embedder
 from qa.settings import Settings
 
 DEFAULT_TSV = Path("/work/shared/bench/wikiqa-dev.tsv")
+
+
+def local_build(settings: Settings) -> BuildReport:
+    """A plain `qa index` build, with its own copy of the model."""
+    return build_index(settings, build_embedder(settings))
 
 
 def timed(name: str, build: Callable[[], BuildReport], runs: int, index: Path) -> dict:
@@ -42,8 +48,11 @@ def timed(name: str, build: Callable[[], BuildReport], runs: int, index: Path) -
     assert report is not None
     seconds = statistics.median(times)
     row = {"name": name, "seconds": seconds, "report": report, "rate": report.embedded / seconds}
-    print(f"  {name}: {seconds:.1f} s, {report.embedded} texts embedded, "
-          f"{row['rate']:.0f} texts/s, {report.segments} segment(s)", flush=True)  # fmt: skip
+    print(
+        f"  {name}: {seconds:.1f} s, {report.embedded} texts embedded, "
+        f"{row['rate']:.0f} texts/s, {report.segments} segment(s)",
+        flush=True,
+    )
     return row
 
 
@@ -59,18 +68,23 @@ def main() -> int:
         load_wikiqa(args.tsv, root / "corpus")
         # The model converted for the backend (QA_BACKEND) is kept outside the index and
         # made once here, so no timed build pays for a conversion.
-        base = Settings(_env_file=None, corpus_dir=root / "corpus", index_dir=root / "index",
-                        model_cache_dir=root / "models")  # fmt: skip
+        base = Settings(
+            _env_file=None,
+            corpus_dir=root / "corpus",
+            index_dir=root / "index",
+            model_cache_dir=root / "models",
+        )
         build_embedder(base).embed(["warm-up"])
         files = len(list((root / "corpus").iterdir()))
-        print(f"WikiQA dev: {files} documents, {cores} cores, backend {base.backend}; "
-              f"medians of {args.runs} run(s)")  # fmt: skip
+        print(
+            f"WikiQA dev: {files} documents, {cores} cores, backend {base.backend}; "
+            f"medians of {args.runs} run(s)"
+        )
         rows = []
         for threads in (1, cores):
             settings = base.model_copy(update={"torch_threads": threads})
-            rows.append(timed(f"local, QA_TORCH_THREADS={threads}",
-                              lambda s=settings: build_index(s, build_embedder(s)), args.runs,
-                              base.index_dir))  # fmt: skip
+            name, build = f"local, QA_TORCH_THREADS={threads}", partial(local_build, settings)
+            rows.append(timed(name, build, args.runs, base.index_dir))
         started = time.perf_counter()
         with distributed.ray_session(base, cpus=cores):
             startup = time.perf_counter() - started
@@ -79,13 +93,16 @@ def main() -> int:
             one.mkdir()
             shutil.copy2(next((root / "corpus").iterdir()), one)
             single = base.model_copy(update={"corpus_dir": one, "ray_workers": 1})
-            fixed = timed("Ray, 1 worker, one document", lambda: distributed.build_index(single),
-                          args.runs, base.index_dir)  # fmt: skip
+            fixed = timed(
+                "Ray, 1 worker, one document",
+                lambda: distributed.build_index(single),
+                args.runs,
+                base.index_dir,
+            )
             for workers in (1, 2):
                 settings = base.model_copy(update={"ray_workers": workers})
-                rows.append(timed(f"Ray, {workers} worker(s)",
-                                  lambda s=settings: distributed.build_index(s), args.runs,
-                                  base.index_dir))  # fmt: skip
+                build = partial(distributed.build_index, settings)
+                rows.append(timed(f"Ray, {workers} worker(s)", build, args.runs, base.index_dir))
     shapes = {(r["report"].documents, r["report"].chunks, r["report"].sentences) for r in rows}
     assert len(shapes) == 1, f"the builds disagree: {shapes}"
     documents, chunks, sentences = shapes.pop()
@@ -95,8 +112,10 @@ def main() -> int:
     for row in [*rows, fixed]:
         ray = row["name"].startswith("Ray")
         total = f"{row['seconds'] + startup:.1f} s" if ray else ""
-        print(f"| {row['name']} | {row['seconds']:.1f} s | {row['report'].embedded} | "
-              f"{row['rate']:.0f} | {total} |")  # fmt: skip
+        print(
+            f"| {row['name']} | {row['seconds']:.1f} s | {row['report'].embedded} | "
+            f"{row['rate']:.0f} | {total} |"
+        )
     print(f"| Ray start-up alone | {startup:.1f} s | | | |")
     print("\nreproduce: .venv/bin/python -m bench.ray_build " + " ".join(sys.argv[1:]))
     return 0

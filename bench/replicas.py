@@ -52,8 +52,13 @@ def main() -> int:
         shipped_article_corpus(root)
         settings = Settings(_env_file=None, corpus_dir=root / "corpus", index_dir=root / "index")
         build_index(settings, build_embedder(settings))
-        env = {**os.environ, "QA_API_KEY": KEY, "QA_RELOAD_INTERVAL": RELOAD,
-               "QA_WRITE_LOCK_WAIT": "0", "OMP_NUM_THREADS": "1"}  # fmt: skip
+        env = {
+            **os.environ,
+            "QA_API_KEY": KEY,
+            "QA_RELOAD_INTERVAL": RELOAD,
+            "QA_WRITE_LOCK_WAIT": "0",
+            "OMP_NUM_THREADS": "1",
+        }
         a = Server(REPO, root, env, name="replica-a")
         b = Server(REPO, root, env, name="replica-b")
         run(a, b, args)
@@ -123,18 +128,24 @@ def run(a: Server, b: Server, args) -> None:
     seconds = time.perf_counter() - started
     time.sleep(float(RELOAD) * 2)
     both = concurrent_writes(a, b)
-    print(f"{asked[0]} /ask over two replicas in {seconds:.0f} s while the writes ran: "
-          f"{len(failures)} failed")  # fmt: skip
+    print(
+        f"{asked[0]} /ask over two replicas in {seconds:.0f} s while the writes ran: "
+        f"{len(failures)} failed"
+    )
     for failure in failures[:5]:
         print("  ", failure)
     print(f"versions answered from: A {len(versions['A'])}, B {len(versions['B'])}")
     if catch_up:
-        print(f"versions published by A: {len(catch_up)}; B served each after "
-              f"median {statistics.median(catch_up) * 1000:.0f} ms, max "
-              f"{max(catch_up) * 1000:.0f} ms (reload interval {RELOAD} s)")  # fmt: skip
+        print(
+            f"versions published by A: {len(catch_up)}; B served each after "
+            f"median {statistics.median(catch_up) * 1000:.0f} ms, max "
+            f"{max(catch_up) * 1000:.0f} ms (reload interval {RELOAD} s)"
+        )
     bad = [w for w in writes if not w.endswith((": 200", ": 201"))]
-    print(f"writes: {len(writes)} ({args.documents} added, then each removed); problems: "
-          f"{bad or 'none'}")  # fmt: skip
+    print(
+        f"writes: {len(writes)} ({args.documents} added, then each removed); problems: "
+        f"{bad or 'none'}"
+    )
     print(f"two writes at the same moment, one to each replica: {both}")
 
 
@@ -145,8 +156,12 @@ def concurrent_writes(a: Server, b: Server) -> list[int]:
     def write(server: Server, i: int) -> None:
         title, text = _fact(1000 + i)
         barrier.wait()
-        r = httpx.post(server.url + "/documents", json={"title": title, "text": text * 40},
-                       headers={"X-API-Key": KEY}, timeout=120)  # fmt: skip
+        r = httpx.post(
+            server.url + "/documents",
+            json={"title": title, "text": text * 40},
+            headers={"X-API-Key": KEY},
+            timeout=120,
+        )
         statuses.append(r.status_code)
 
     threads = [threading.Thread(target=write, args=(s, i)) for i, s in enumerate((a, b))]

@@ -62,15 +62,19 @@ def real_vectors(work: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
     started = time.perf_counter()
     sentence_vectors = embedder.embed(texts)
     question_vectors = embedder.embed(questions)
-    print(f"embedded {len(texts) + len(questions)} real texts in "
-          f"{time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+    print(
+        f"embedded {len(texts) + len(questions)} real texts in "
+        f"{time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     np.savez(cached, sentences=sentence_vectors, questions=question_vectors)
     return sentence_vectors, question_vectors, texts
 
 
 def _real_sentences() -> list[str]:
-    paragraphs = [p["context"] for a in json.loads(XQUAD.read_text())["data"]
-                  for p in a["paragraphs"]]  # fmt: skip
+    paragraphs = [
+        p["context"] for a in json.loads(XQUAD.read_text())["data"] for p in a["paragraphs"]
+    ]
     paragraphs += [json.loads(line)["context"] for line in SQUAD.read_text().splitlines()[:300]]
     return [p[s:e] for p in paragraphs for s, e in split_spans(p)]
 
@@ -142,8 +146,10 @@ def ann_table(standin: StandIn, queries: np.ndarray, sizes: list[int], work: Pat
         _, truth = exact.search(queries, 10)
         del exact
         kinds = [("flat fp16", vectors.Storage("fp16", ivf_threshold=n + 1), 0)]
-        kinds += [(f"ivf fp16 nprobe {p}", vectors.Storage("fp16", ivf_threshold=1, nprobe=p), p)
-                  for p in NPROBES]  # fmt: skip
+        kinds += [
+            (f"ivf fp16 nprobe {p}", vectors.Storage("fp16", ivf_threshold=1, nprobe=p), p)
+            for p in NPROBES
+        ]
         built = {}
         for label, storage, nprobe in kinds:
             key = "ivf" if nprobe else "flat"
@@ -158,8 +164,11 @@ def ann_table(standin: StandIn, queries: np.ndarray, sizes: list[int], work: Pat
             times, found = _timed_queries(
                 lambda q, s=searchable: [r for r, _ in s.search(q, 10)], queries
             )
-            print(f"| {n:,} | {label} | {seconds:.1f} | {statistics.median(times):.2f} | "
-                  f"{_p95(times):.2f} | {_recall(found, truth):.3f} |", flush=True)  # fmt: skip
+            print(
+                f"| {n:,} | {label} | {seconds:.1f} | {statistics.median(times):.2f} | "
+                f"{_p95(times):.2f} | {_recall(found, truth):.3f} |",
+                flush=True,
+            )
             del searchable
         for key in built:
             (work / f"ann-{n}-{key}.faiss").unlink()
@@ -198,17 +207,28 @@ def base_segment(settings: Settings, standin: StandIn, paths: list[Path]) -> tup
         return standin.draw(rows, seed=VECTOR_FILES.index(view))
 
     started = time.perf_counter()
-    segment = write_segment(settings.index_dir, SegmentData(documents, chunks, sentences,
-                            view_vectors), standin.name, storage_of(settings))  # fmt: skip
+    segment = write_segment(
+        settings.index_dir,
+        SegmentData(documents, chunks, sentences, view_vectors),
+        standin.name,
+        storage_of(settings),
+    )
     seconds = time.perf_counter() - started
     version = layout.new_version_id()
     tmp = layout.tmp_folder(settings.index_dir, version)
-    store.write_version(tmp, Manifest(
-        version=version, model=standin.name, dimensions=standin.dimensions,
-        chunking=chunking_of(settings),
-        counts=Counts(len(documents), len(chunks), len(sentences)), built_at="",
-        views=VECTOR_FILES, segments=(SegmentRef(segment),),
-    ))  # fmt: skip
+    store.write_version(
+        tmp,
+        Manifest(
+            version=version,
+            model=standin.name,
+            dimensions=standin.dimensions,
+            chunking=chunking_of(settings),
+            counts=Counts(len(documents), len(chunks), len(sentences)),
+            built_at="",
+            views=VECTOR_FILES,
+            segments=(SegmentRef(segment),),
+        ),
+    )
     layout.publish(settings.index_dir, tmp, version)
     return seconds, len(sentences)
 
@@ -231,8 +251,9 @@ def _folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def segment_run(settings: Settings, standin: StandIn, queries: np.ndarray, sentences: list[str],
-                n: int) -> None:  # fmt: skip
+def segment_run(
+    settings: Settings, standin: StandIn, queries: np.ndarray, sentences: list[str], n: int
+) -> None:
     print(f"\n## {n:,} sentences through the segmented index", flush=True)
     if layout.current_version(settings.index_dir):
         print(f"reusing the corpus and index in {settings.index_dir.parent}")
@@ -242,17 +263,22 @@ def segment_run(settings: Settings, standin: StandIn, queries: np.ndarray, sente
         print(f"corpus: {len(paths):,} files written in {time.perf_counter() - started:.0f} s")
         started = time.perf_counter()
         segment_seconds, rows = base_segment(settings, standin, paths)
-        print(f"parse + split + write one segment of {rows:,} sentences: "
-              f"{time.perf_counter() - started:.0f} s (writing {segment_seconds:.0f} s)",
-              flush=True)  # fmt: skip
+        print(
+            f"parse + split + write one segment of {rows:,} sentences: "
+            f"{time.perf_counter() - started:.0f} s (writing {segment_seconds:.0f} s)",
+            flush=True,
+        )
     before = _rss_mb()
     started = time.perf_counter()
     runtime = Runtime.build(settings, standin)
     reader = runtime.live.current()
-    print(f"load: {time.perf_counter() - started:.1f} s; resident memory {_rss_mb():.0f} MB "
-          f"(+{_rss_mb() - before:.0f} MB); vectors held in memory "
-          f"{reader.vector_bytes / 2**20:.0f} MB ({settings.vector_storage}; the views read "
-          "only for cosines are mapped from disk)", flush=True)  # fmt: skip
+    print(
+        f"load: {time.perf_counter() - started:.1f} s; resident memory {_rss_mb():.0f} MB "
+        f"(+{_rss_mb() - before:.0f} MB); vectors held in memory "
+        f"{reader.vector_bytes / 2**20:.0f} MB ({settings.vector_storage}; the views read "
+        "only for cosines are mapped from disk)",
+        flush=True,
+    )
 
     searchable = reader.parts[0].segment.searchable[SENTENCES]
     exact = faiss.IndexFlatIP(standin.dimensions)
@@ -262,9 +288,12 @@ def segment_run(settings: Settings, standin: StandIn, queries: np.ndarray, sente
     times, found = _timed_queries(
         lambda q: [r for r, _ in reader.dense_search(SENTENCES, q, 10)], queries
     )
-    print(f"dense search (sentences view, {searchable.index.__class__.__name__}): median "
-          f"{statistics.median(times):.2f} ms, p95 {_p95(times):.2f} ms, recall@10 "
-          f"{_recall(found, truth):.3f} against exact search", flush=True)  # fmt: skip
+    print(
+        f"dense search (sentences view, {searchable.index.__class__.__name__}): median "
+        f"{statistics.median(times):.2f} ms, p95 {_p95(times):.2f} ms, recall@10 "
+        f"{_recall(found, truth):.3f} against exact search",
+        flush=True,
+    )
 
     updates, written, disk = [], [], []
     for i in range(5):
@@ -275,14 +304,17 @@ def segment_run(settings: Settings, standin: StandIn, queries: np.ndarray, sente
         updates.append(time.perf_counter() - started)
         written.append(_written_bytes() - io_before)
         current = runtime.live.current()
-        disk.append(_folder_bytes(layout.segments_dir(settings.index_dir)
-                                  / current.manifest.segments[-1].id))  # fmt: skip
+        newest = layout.segments_dir(settings.index_dir) / current.manifest.segments[-1].id
+        disk.append(_folder_bytes(newest))
         assert result.index_version == current.version
-    print(f"add one document of {SENTENCES_PER_DOC} sentences (upload path: write, embed, "
-          f"new segment, publish, reload): median {statistics.median(updates):.2f} s "
-          f"(runs {', '.join(f'{t:.2f}' for t in updates)}); bytes written median "
-          f"{statistics.median(written) / 2**20:.1f} MB (by the process, /proc/self/io), "
-          f"new segment {statistics.median(disk) / 2**20:.2f} MB", flush=True)  # fmt: skip
+    print(
+        f"add one document of {SENTENCES_PER_DOC} sentences (upload path: write, embed, "
+        f"new segment, publish, reload): median {statistics.median(updates):.2f} s "
+        f"(runs {', '.join(f'{t:.2f}' for t in updates)}); bytes written median "
+        f"{statistics.median(written) / 2**20:.1f} MB (by the process, /proc/self/io), "
+        f"new segment {statistics.median(disk) / 2**20:.2f} MB",
+        flush=True,
+    )
 
     doc_id = runtime.live.current().parts[0].segment._docs[3].id
     started = time.perf_counter()
@@ -291,8 +323,11 @@ def segment_run(settings: Settings, standin: StandIn, queries: np.ndarray, sente
 
     started = time.perf_counter()
     report = build_index(settings, standin, optimize=True)
-    print(f"merge everything (qa index --optimize): {report.merged} segments into one in "
-          f"{time.perf_counter() - started:.0f} s, {report.sentences:,} sentences", flush=True)  # fmt: skip
+    print(
+        f"merge everything (qa index --optimize): {report.merged} segments into one in "
+        f"{time.perf_counter() - started:.0f} s, {report.sentences:,} sentences",
+        flush=True,
+    )
     runtime.close()
 
 
@@ -314,12 +349,14 @@ def main() -> int:
         standin = StandIn(centres)
         print(f"real vectors: {len(centres)} sentences, {len(queries)} questions as queries")
         if not args.skip_ann:
-            ann_table(standin, queries, [s for s in (10_000, 30_000) if s < max(sizes)] + sizes,
-                      work)  # fmt: skip
+            ann_table(
+                standin, queries, [s for s in (10_000, 30_000) if s < max(sizes)] + sizes, work
+            )
         for n in sizes:
             run = work / f"run-{n}"
-            settings = Settings(_env_file=None, corpus_dir=run / "corpus", index_dir=run / "index",
-                                torch_threads=1)  # fmt: skip
+            settings = Settings(
+                _env_file=None, corpus_dir=run / "corpus", index_dir=run / "index", torch_threads=1
+            )
             segment_run(settings, standin, queries, sentences, n)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"\npeak resident memory of the whole run: {peak:.0f} MB; pid {os.getpid()}")

@@ -133,9 +133,13 @@ def main() -> int:
         results = []
         for label, svc, count, wait in (
             ("real service", service, args.questions, True),
-            (f"service slowed to {args.delay:g} s", SlowService(service, args.delay),
-             args.slow_questions, False),
-        ):  # fmt: skip
+            (
+                f"service slowed to {args.delay:g} s",
+                SlowService(service, args.delay),
+                args.slow_questions,
+                False,
+            ),
+        ):
             standin = SlackStandIn().start()
             try:
                 settings = Settings(

@@ -51,8 +51,10 @@ def compare(name: str, questions, corpus: Path, index: Path) -> list[str]:
         result = evaluate(runtime.service, questions)
         summary = result.summary()
         ms = statistics.median(r.answer_ms for r in result.results)
-        rows.append(f"| {name} | {codes} | {summary['acc@1']:.4f} | {summary['quote@1']:.4f} | "
-                    f"{ms:.1f} | {reader.vector_bytes / 2**20:.1f} |")  # fmt: skip
+        rows.append(
+            f"| {name} | {codes} | {summary['acc@1']:.4f} | {summary['quote@1']:.4f} | "
+            f"{ms:.1f} | {reader.vector_bytes / 2**20:.1f} |"
+        )
         print(rows[-1], flush=True)
     print(f"({name}: {report.documents} documents, {report.sentences} sentences)", flush=True)
     return rows

@@ -41,8 +41,11 @@ def full_builds(settings: Settings, embedder, runs: int) -> list[float]:
         started = time.perf_counter()
         report = build_index(settings, embedder, full=True)
         times.append(time.perf_counter() - started)
-        print(f"  full build: {times[-1]:.2f} s ({report.documents} documents, "
-              f"{report.embedded} texts embedded)", flush=True)  # fmt: skip
+        print(
+            f"  full build: {times[-1]:.2f} s ({report.documents} documents, "
+            f"{report.embedded} texts embedded)",
+            flush=True,
+        )
     return times
 
 
@@ -69,13 +72,16 @@ def upload_latencies(settings: Settings, embedder, runs: int) -> list[float]:
         for i in range(runs):
             title, text, fact = _new_doc(100 + i)
             started = time.perf_counter()
-            r = http.post("/documents", json={"title": title, "text": text},
-                          headers={"X-API-Key": "bench"})  # fmt: skip
+            r = http.post(
+                "/documents", json={"title": title, "text": text}, headers={"X-API-Key": "bench"}
+            )
             times.append(time.perf_counter() - started)
             assert r.status_code == 201, r.text
             doc_id = r.json()["id"]
-            answer = http.post("/ask", json={"question": f"How many times does the keeper "
-                                             f"of {title} ring the bell?"}).json()  # fmt: skip
+            answer = http.post(
+                "/ask",
+                json={"question": f"How many times does the keeper of {title} ring the bell?"},
+            ).json()
             quoted = [q for q in answer["quotes"] if q["document"]["id"] == doc_id]
             assert quoted and quoted[0]["text"] == fact, answer
             print(f"  POST /documents: {times[-1]:.3f} s; next /ask quoted it")
@@ -91,8 +97,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="qa-bench-upkeep-") as tmp:
         corpus = Path(tmp) / "corpus"
         load_wikiqa(args.tsv, corpus)
-        settings = Settings(_env_file=None, corpus_dir=corpus, index_dir=Path(tmp) / "index",
-                            api_key="bench")  # fmt: skip
+        settings = Settings(
+            _env_file=None, corpus_dir=corpus, index_dir=Path(tmp) / "index", api_key="bench"
+        )
         embedder = build_embedder(settings)
         embedder.embed(["warm up"])  # model loading is not part of any measurement
         print(f"corpus: {len(list(corpus.glob('*.txt')))} WikiQA documents")
@@ -103,8 +110,10 @@ def main() -> int:
     print(f"  full build (full=True, fresh index): {full:.2f} s")
     print(f"  incremental build adding one document: {add:.3f} s = {add / full:.1%} of full")
     print(f"  POST /documents until answerable (returns answerable): {post:.3f} s")
-    print(f"\nreproduce: .venv/bin/python -m bench.upkeep --runs {args.runs}"
-          + (f" --tsv {args.tsv}" if args.tsv != parser.get_default("tsv") else ""))  # fmt: skip
+    print(
+        f"\nreproduce: .venv/bin/python -m bench.upkeep --runs {args.runs}"
+        + (f" --tsv {args.tsv}" if args.tsv != parser.get_default("tsv") else "")
+    )
     return 0
 
 

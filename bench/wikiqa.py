@@ -34,8 +34,10 @@ def main() -> int:
         report = evaluate(wikiqa.service(), wikiqa.questions)
     if args.report:
         report.write(args.report)
-    print(f"index: {build.documents} documents, {build.chunks} chunks, "
-          f"{build.sentences} sentences, full build {build.seconds:.1f} s")  # fmt: skip
+    print(
+        f"index: {build.documents} documents, {build.chunks} chunks, "
+        f"{build.sentences} sentences, full build {build.seconds:.1f} s"
+    )
     print(json.dumps(report.summary(), indent=2))
     print("\n".join(threshold_table(report, THRESHOLDS)))
     print("\n".join(reliability_table(report)))

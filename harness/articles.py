@@ -30,9 +30,16 @@ def whole_articles(paragraphs: list[dict], corpus: Path) -> list[EvalQuestion]:
                 answer = qa["answers"][0]
                 start = offset + int(answer["answer_start"])
                 span = (start, start + len(answer["text"]))
-                out.append(EvalQuestion(qa["id"], qa["question"], (answer["text"],),
-                                        document_id(name), exact_sentence=False,
-                                        answer_span=span))  # fmt: skip
+                out.append(
+                    EvalQuestion(
+                        qa["id"],
+                        qa["question"],
+                        (answer["text"],),
+                        document_id(name),
+                        exact_sentence=False,
+                        answer_span=span,
+                    )
+                )
         (corpus / name).write_text(text, encoding="utf-8")
     return out
 

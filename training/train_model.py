@@ -207,10 +207,12 @@ def main() -> int:
         "--scale", type=float, default=20.0, help="cosine multiplier in the softmax"
     )
     parser.add_argument(
-        "--precision", default="torch", choices=("auto", "torch", "torch-bf16"),
+        "--precision",
+        default="torch",
+        choices=("auto", "torch", "torch-bf16"),
         help="torch: fp32, as the bundled adapter was trained; auto: bf16 autocast where "
         "the CPU has bf16 arithmetic (qa.model.backends)",
-    )  # fmt: skip
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

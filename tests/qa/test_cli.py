@@ -16,8 +16,14 @@ import pytest
 from tests.support.cli import run_qa
 
 ANSWER_KEYS = {
-    "question", "answered", "confidence", "quotes", "passages", "index_version", "timings_ms",
-}  # fmt: skip
+    "question",
+    "answered",
+    "confidence",
+    "quotes",
+    "passages",
+    "index_version",
+    "timings_ms",
+}
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +146,9 @@ def test_index_on_ray_without_the_extra_exits_2_saying_how_to_install_it(tmp_pat
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "a.txt").write_text("A note\n\nThe falcon nests on cliffs.\n")
 
-    done = run_qa("index", "--ray", "--corpus", "corpus", "--index", "index", cwd=tmp_path,
-                  without=("ray",))  # fmt: skip
+    done = run_qa(
+        "index", "--ray", "--corpus", "corpus", "--index", "index", cwd=tmp_path, without=("ray",)
+    )
 
     assert done.returncode == 2, done.stderr
     assert 'optional extra: pip install -e ".[ray]"' in done.stderr
@@ -172,8 +179,9 @@ def test_ray_is_imported_only_by_a_build_on_ray(tmp_path):
         "import sys, qa.cli, qa.runtime, qa.api.app, qa.build.build, qa.build.distributed; "
         "print(sorted(m for m in sys.modules if m == 'ray' or m.startswith('ray.')))"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

@@ -40,9 +40,12 @@ class Api:
     def raw_upload(self, disposition: bytes, data: bytes = OTTERS) -> httpx.Response:
         """Multipart written by hand, so the header reaches the server byte for byte."""
         body = (
-            b"--b0undary\r\nContent-Disposition: form-data; name=\"file\"" + disposition
-            + b"\r\nContent-Type: text/plain\r\n\r\n" + data + b"\r\n--b0undary--\r\n"
-        )  # fmt: skip
+            b'--b0undary\r\nContent-Disposition: form-data; name="file"'
+            + disposition
+            + b"\r\nContent-Type: text/plain\r\n\r\n"
+            + data
+            + b"\r\n--b0undary--\r\n"
+        )
         headers = {"Content-Type": "multipart/form-data; boundary=b0undary"}
         return self.post("/documents", content=body, headers=headers)
 

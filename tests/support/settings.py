@@ -26,6 +26,11 @@ def corpus_settings(root: Path, docs: dict[str, str] | None = None, **extra: Any
     return make_settings(corpus, root / "index", **extra)
 
 
+def folder_args(settings: Settings) -> list[str]:
+    """``--corpus DIR --index DIR`` for a `qa` command over ``settings``' folders."""
+    return ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+
+
 def bot_settings(standin: Any, index_dir: Path, **extra: Any) -> Settings:
     """Settings for the Slack bot, pointed at the Slack stand-in."""
     return make_settings(

@@ -36,7 +36,10 @@ def far(tmp_path):
 
 
 def test_names_are_runs_of_capitalised_words_less_those_said_otherwise_near_an_answer():
-    assert name_runs("Where did Prince Antoni meet George Sand?") == [["Prince", "Antoni"], ["George", "Sand"]]  # fmt: skip
+    assert name_runs("Where did Prince Antoni meet George Sand?") == [
+        ["Prince", "Antoni"],
+        ["George", "Sand"],
+    ]
     assert name_runs("What did the UMC say in January?") == []  # an acronym, a month
     assert name_runs("Did French and Americans visit Two Rivers?") == [["Rivers"]]
     assert name_runs("What is an Apple-produced accessory?") == [["Apple"]]

@@ -154,8 +154,9 @@ def test_a_long_document_offers_only_the_sentences_of_its_retrieved_chunks(tmp_p
 
     paragraphs = [
         f"Site {n} lies on river {n}. It produced {n} tonnes of ore in 2019. Its mine employs "
-        f"{n * 10} people." for n in range(1, 31)
-    ]  # fmt: skip
+        f"{n * 10} people."
+        for n in range(1, 31)
+    ]
     settings = corpus_settings(tmp_path, {"long.txt": "Mines\n\n" + "\n\n".join(paragraphs)})
     build_index(settings, FakeEmbedder())
     reader = Runtime.build(settings, FakeEmbedder()).live.current()
@@ -164,8 +165,10 @@ def test_a_long_document_offers_only_the_sentences_of_its_retrieved_chunks(tmp_p
     chunk = reader.chunks[reader.chunk_rows(document_id)[3]]
     hits = [ChunkHit(reader.chunk_rows(document_id)[3], 1.0, 0.5, 0.0)]
     inside = [
-        r for r in sentences if reader.sentences[r].start < chunk.end and chunk.start < reader.sentences[r].end
-    ]  # fmt: skip
+        r
+        for r in sentences
+        if reader.sentences[r].start < chunk.end and chunk.start < reader.sentences[r].end
+    ]
 
     monkeypatch.setattr(ranker, "WHOLE_DOCUMENT", len(sentences))
     assert ranker._offered(reader, document_id, hits) == sentences  # not long: every sentence

@@ -58,11 +58,14 @@ def test_a_lone_surrogate_in_a_question_is_422(api, path, field, text):
 @pytest.mark.parametrize("path", ["/ask", "/search", "/documents"])
 @pytest.mark.parametrize(
     "body",
-    [b'{"question": "\xff coca", "query": "\xff", "title": "\xff", "text": "x"}',
-     b'\xff\xfe{\x00"\x00q\x00"\x00:\x00 \x001\x00}\x00',  # UTF-16 with a byte-order mark
-     b'{"question": "\xed\xa0\x80 coca", "query": "q", "title": "t", "text": "x"}'],  # surrogate
+    [
+        b'{"question": "\xff coca", "query": "\xff", "title": "\xff", "text": "x"}',
+        b'\xff\xfe{\x00"\x00q\x00"\x00:\x00 \x001\x00}\x00',  # UTF-16 with a byte-order mark
+        # an encoded surrogate
+        b'{"question": "\xed\xa0\x80 coca", "query": "q", "title": "t", "text": "x"}',
+    ],
     ids=["latin-1", "utf-16", "encoded-surrogate"],
-)  # fmt: skip
+)
 def test_a_json_body_that_is_not_utf8_is_422(api, path, body):
     err = error(api.post(path, content=body, headers=JSON), 422, "invalid_encoding")
     assert "UTF-8" in err["message"]
@@ -109,13 +112,29 @@ def test_a_file_name_of_exactly_200_bytes_is_accepted(api):
 
 @pytest.mark.parametrize(
     "name, reason",
-    [("falcons.txt/inner.txt", "contains '/'"), ("notes/otters.txt", "contains '/'"),
-     ("\u202etxt.exe", "U+202E"), ("report\u202egnp.txt", "U+202E"),
-     ("a\u2066b.txt", "U+2066"), ("zero\u200bwidth.txt", "U+200B"), ("tab\there.txt", "U+0009"),
-     ("line\u2028sep.txt", "U+2028"), ("private\ue000.txt", "U+E000")],
-    ids=["under-a-file", "folder", "rlo-first", "rlo-inside", "lri", "zwsp", "tab", "lsep",
-         "private-use"],
-)  # fmt: skip
+    [
+        ("falcons.txt/inner.txt", "contains '/'"),
+        ("notes/otters.txt", "contains '/'"),
+        ("\u202etxt.exe", "U+202E"),
+        ("report\u202egnp.txt", "U+202E"),
+        ("a\u2066b.txt", "U+2066"),
+        ("zero\u200bwidth.txt", "U+200B"),
+        ("tab\there.txt", "U+0009"),
+        ("line\u2028sep.txt", "U+2028"),
+        ("private\ue000.txt", "U+E000"),
+    ],
+    ids=[
+        "under-a-file",
+        "folder",
+        "rlo-first",
+        "rlo-inside",
+        "lri",
+        "zwsp",
+        "tab",
+        "lsep",
+        "private-use",
+    ],
+)
 def test_separators_and_invisible_or_bidi_characters_in_names_are_refused(api, name, reason):
     before = (api.settings.corpus_dir / "falcons.txt").read_bytes()
     sent = api.raw_upload(b'; filename="' + name.encode() + b'"')  # not percent-encoded
@@ -330,9 +349,12 @@ def test_an_unforeseen_error_is_a_logged_503_in_the_error_shape(api, monkeypatch
 
 @pytest.mark.parametrize(
     "path, allowed",
-    [("/ask", {"POST"}), ("/documents", {"GET", "POST"}),
-     ("/documents/abc", {"GET", "PUT", "DELETE"})],
-)  # fmt: skip
+    [
+        ("/ask", {"POST"}),
+        ("/documents", {"GET", "POST"}),
+        ("/documents/abc", {"GET", "PUT", "DELETE"}),
+    ],
+)
 @pytest.mark.parametrize("method", ["TRACE", "PATCH", "CONNECT"])
 def test_an_unsupported_method_is_405_with_an_allow_header(api, path, allowed, method):
     response = httpx.request(method, api.url + path, timeout=30)
@@ -359,8 +381,11 @@ def test_the_schema_declares_min_length_and_the_accepted_file_types(api):
 
 
 def test_source_url_is_the_citation_and_unknown_fields_are_refused(api):
-    doc = {"title": "Wiki page", "text": "The wiki lives on the intranet.",
-           "source_url": "https://wiki.example.com/page"}  # fmt: skip
+    doc = {
+        "title": "Wiki page",
+        "text": "The wiki lives on the intranet.",
+        "source_url": "https://wiki.example.com/page",
+    }
     response = api.post("/documents", json=doc)
     assert response.status_code == 201, response.text
     assert response.json()["source"] == doc["source_url"]

@@ -76,8 +76,11 @@ def test_an_upload_is_embedded_at_a_lower_priority_than_questions(api, monkeypat
 
 
 def test_json_document_becomes_markdown_and_is_replaced_only_by_put(api):
-    doc = {"title": "Office hours", "text": "The office opens at 8 am on weekdays.",
-           "url": "https://wiki.example.com/office"}  # fmt: skip
+    doc = {
+        "title": "Office hours",
+        "text": "The office opens at 8 am on weekdays.",
+        "url": "https://wiki.example.com/office",
+    }
     first = api.post("/documents", json=doc)
     assert first.status_code == 201, first.text
     body = first.json()
@@ -137,11 +140,9 @@ def test_writes_need_the_write_key(api, tmp_path, embedder, serve_app):
 def _raw_upload(api: Api, filename: bytes, data: bytes = OTTERS) -> httpx.Response:
     """A multipart body written by hand, so the file name reaches the server byte for byte."""
     boundary = b"qa-test-boundary"
-    body = (
-        b"--" + boundary + b"\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-        + filename + b"\"\r\nContent-Type: text/plain\r\n\r\n" + data
-        + b"\r\n--" + boundary + b"--\r\n"
-    )  # fmt: skip
+    disposition = b'Content-Disposition: form-data; name="file"; filename="%s"' % filename
+    head = b"--%s\r\n%s\r\nContent-Type: text/plain\r\n\r\n" % (boundary, disposition)
+    body = head + data + b"\r\n--%s--\r\n" % boundary
     headers = dict(KEY, **{"Content-Type": "multipart/form-data; boundary=qa-test-boundary"})
     return httpx.post(api.url + "/documents", content=body, headers=headers, timeout=60)
 

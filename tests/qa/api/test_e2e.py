@@ -85,8 +85,14 @@ def test_answer_has_the_documented_keys(client):
     answer = client.post("/ask", json={"question": QUESTIONS[0][0], "top_k": 2}).json()
 
     assert set(answer) == {
-        "question", "answered", "confidence", "quotes", "passages", "index_version", "timings_ms",
-    }  # fmt: skip
+        "question",
+        "answered",
+        "confidence",
+        "quotes",
+        "passages",
+        "index_version",
+        "timings_ms",
+    }
     assert len(answer["passages"]) == 2
     assert 0.0 <= answer["confidence"] <= 1.0
     assert answer["index_version"] == client.get("/readyz").json()["index_version"]
@@ -252,7 +258,8 @@ def test_a_model_that_cannot_be_loaded_is_503_naming_it(tmp_path, serve_app):
 
     with httpx.Client(base_url=url, timeout=60) as c:
         error = assert_error(
-            c.post("/ask", json={"question": "Where does the falcon nest?"}), 503,
+            c.post("/ask", json={"question": "Where does the falcon nest?"}),
+            503,
             "model_unavailable",
-        )  # fmt: skip
+        )
     assert str(model) in error["message"] and "QA_MODEL" in error["hint"]

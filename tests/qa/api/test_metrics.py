@@ -95,9 +95,11 @@ def test_index_version_age_and_counts_match_the_served_index(url):
 def test_document_writes_record_their_duration_and_move_the_index(url):
     before = scrape(url)
     response = httpx.post(
-        url + "/documents", headers=KEY, timeout=120,
+        url + "/documents",
+        headers=KEY,
+        timeout=120,
         files={"file": ("otters.txt", b"Sea otters\n\nSea otters crack clams with stones.\n")},
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.text
     httpx.delete(f"{url}/documents/{response.json()['id']}", headers=KEY, timeout=120)
     after = scrape(url)

@@ -32,8 +32,10 @@ def test_two_replicas_follow_one_writer_with_no_failed_question(tmp_path, embedd
     settings = corpus_settings(tmp_path, api_key="k", reload_interval=0.05, write_lock_wait=0.0)
     first = build_index(settings, embedder).version
     a, b = Runtime.build(settings, embedder).start(), Runtime.build(settings, embedder).start()
-    urls = {"A": serve_app(create_app(a, plugins=False)),
-            "B": serve_app(create_app(b, plugins=False))}  # fmt: skip
+    urls = {
+        "A": serve_app(create_app(a, plugins=False)),
+        "B": serve_app(create_app(b, plugins=False)),
+    }
     failures: list[str] = []
     seen: dict[str, set[str]] = {"A": set(), "B": set()}
     stop = threading.Event()

@@ -36,14 +36,16 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path, em
     url = serve_app(create_app(Runtime.build(settings, embedder), plugins=False))
     report = tmp_path / "schemathesis.json"
 
+    st = str(Path(sys.executable).parent / "st")
+    options = (
+        f"--checks {CHECKS} --max-examples 25 --max-time {MAX_SECONDS} --seed 20261127 "
+        f"--workers 1 --request-timeout 60 --no-color --report json"
+    ).split()
+    command = [st, "run", f"{url}/openapi.json", *options, "--header", f"X-API-Key: {KEY}"]
+    command += ["--report-json-path", str(report)]
     run = subprocess.run(
-        [str(Path(sys.executable).parent / "st"), "run", f"{url}/openapi.json",
-         "--checks", CHECKS, "--header", f"X-API-Key: {KEY}", "--max-examples", "25",
-         "--max-time", str(MAX_SECONDS), "--seed", "20261127", "--workers", "1",
-         "--request-timeout", "60", "--no-color", "--report", "json",
-         "--report-json-path", str(report)],
-        capture_output=True, text=True, timeout=MAX_SECONDS + 120, cwd=tmp_path,
-    )  # fmt: skip
+        command, capture_output=True, text=True, timeout=MAX_SECONDS + 120, cwd=tmp_path
+    )
 
     summary = json.loads(report.read_text())
     print(run.stdout[-3000:])  # shown with -s, and on failure

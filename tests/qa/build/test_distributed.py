@@ -32,7 +32,7 @@ from qa.index.views import CHUNKS, VECTOR_FILES  # noqa: E402
 from qa.model.backends import resolve_backend  # noqa: E402
 from qa.runtime import Runtime  # noqa: E402
 from tests.support.embedders import FakeEmbedder  # noqa: E402
-from tests.support.settings import corpus_settings, make_settings  # noqa: E402
+from tests.support.settings import corpus_settings, folder_args, make_settings  # noqa: E402
 
 QUESTIONS = [
     "How many hectares of coca were under cultivation in Peru in 2019?",
@@ -76,8 +76,10 @@ def test_a_ray_build_answers_every_question_as_a_local_build(tmp_path, embedder,
     report = distributed.build_index(on_ray)
 
     assert (report.documents, report.chunks, report.sentences) == (
-        expected.documents, expected.chunks, expected.sentences,
-    )  # fmt: skip
+        expected.documents,
+        expected.chunks,
+        expected.sentences,
+    )
     assert report.added == expected.added and not report.skipped
     assert report.segments == 2  # one per worker, each written by the worker itself
     a, b = _reader(local), _reader(on_ray)
@@ -208,10 +210,12 @@ def test_an_unreachable_cluster_fails_fast_and_publishes_nothing(tmp_path):
     env["QA_RAY_CONNECT_TIMEOUT"] = "2"
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "qa", "index", "--ray", "127.0.0.1:1",
-         "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)],
-        env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-m", "qa", "index", "--ray", "127.0.0.1:1", *folder_args(settings)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert time.monotonic() - started < 30  # ray.init alone would retry for minutes
     assert done.returncode == 7, done.stderr
     assert "no Ray cluster answers at 127.0.0.1:1" in done.stderr

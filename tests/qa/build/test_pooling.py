@@ -93,8 +93,10 @@ class Truncating(FakeEmbedder):
         self.limit = limit
 
     def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
-        return [TokenPass(p.vectors[: self.limit], p.offsets[: self.limit])
-                for p in super().embed_tokens(texts)]  # fmt: skip
+        return [
+            TokenPass(p.vectors[: self.limit], p.offsets[: self.limit])
+            for p in super().embed_tokens(texts)
+        ]
 
 
 def test_a_sentence_beyond_the_models_input_or_in_no_chunk_is_embedded_alone(tmp_path):
@@ -136,8 +138,9 @@ def test_an_edit_reads_again_only_the_chunks_that_changed(tmp_path):
 
 def _chunk_inputs(settings) -> set[str]:
     documents, _ = load_corpus(settings.corpus_dir)
-    return {chunk_input(d, c) for d, chunks, _ in split_documents(settings, documents)
-            for c in chunks}  # fmt: skip
+    return {
+        chunk_input(d, c) for d, chunks, _ in split_documents(settings, documents) for c in chunks
+    }
 
 
 def test_an_index_from_before_pooling_is_rewritten_and_its_contexts_never_reused(tmp_path):

@@ -57,9 +57,12 @@ def test_qa_index_builds_at_the_configured_lower_priority(tmp_path, nice):
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
     done = subprocess.run(
         [sys.executable, "-c", script, "index", "--corpus", "corpus", "--index", "index"],
-        cwd=tmp_path, env={**env, "QA_BUILD_NICE": nice}, capture_output=True, text=True,
+        cwd=tmp_path,
+        env={**env, "QA_BUILD_NICE": nice},
+        capture_output=True,
+        text=True,
         timeout=300,
-    )  # fmt: skip
+    )
 
     assert done.returncode == 0, done.stderr
     assert "index updated" in done.stdout

@@ -65,8 +65,8 @@ CHILD = textwrap.dedent(
 
 def _kill_build_at(settings, point: str, tmp_path) -> None:
     marker = tmp_path / f"parked-{point}"
-    argv = [sys.executable, "-c", CHILD, str(settings.corpus_dir), str(settings.index_dir), point,
-            str(marker)]  # fmt: skip
+    folders = [str(settings.corpus_dir), str(settings.index_dir)]
+    argv = [sys.executable, "-c", CHILD, *folders, point, str(marker)]
     kill_when_parked(argv, marker, f"the build never reached {point}", timeout=120)
 
 

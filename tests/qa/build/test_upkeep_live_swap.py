@@ -68,10 +68,11 @@ def test_answers_stay_consistent_with_one_version_while_the_index_is_replaced(
                 version = build_index(settings, embedder, lock_timeout=30).version
             else:  # a replacement through the API, served before the call returns
                 r = httpx.put(
-                    f"{url}/documents/{document_id('vault.txt')}", headers={"X-API-Key": "k"},
+                    f"{url}/documents/{document_id('vault.txt')}",
+                    headers={"X-API-Key": "k"},
                     files={"file": ("vault.txt", _vault(code).encode(), "text/plain")},
                     timeout=60,
-                )  # fmt: skip
+                )
                 assert r.status_code == 200 and r.json()["action"] == "replaced", r.text
                 version = r.json()["index_version"]
             record(version, code)

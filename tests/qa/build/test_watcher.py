@@ -17,7 +17,7 @@ from qa.errors import CorpusNotFound
 from qa.index import layout
 from qa.runtime import Runtime
 from tests.support.answers import cited_titles
-from tests.support.settings import corpus_settings
+from tests.support.settings import corpus_settings, folder_args
 
 
 class Watching:
@@ -107,10 +107,11 @@ def test_a_missing_corpus_folder_is_reported(tmp_path, embedder):
 def test_qa_watch_command_prints_each_update_and_stops_on_ctrl_c(tmp_path):
     settings = corpus_settings(tmp_path)
     child = subprocess.Popen(
-        [sys.executable, "-m", "qa", "watch", "--corpus", str(settings.corpus_dir),
-         "--index", str(settings.index_dir), "--debounce", "0.2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "qa", "watch", *folder_args(settings), "--debounce", "0.2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(x) for x in child.stdout], daemon=True).start()
 

@@ -66,8 +66,8 @@ CHILD = textwrap.dedent(
 
 def _kill_writer_at(settings, point: str, action: str, tmp_path) -> None:
     marker = tmp_path / f"parked-{point}"
-    argv = [sys.executable, "-c", CHILD, str(settings.corpus_dir), str(settings.index_dir), point,
-            str(marker), action]  # fmt: skip
+    folders = [str(settings.corpus_dir), str(settings.index_dir)]
+    argv = [sys.executable, "-c", CHILD, *folders, point, str(marker), action]
     kill_when_parked(argv, marker, f"the writer never reached {point}", timeout=180)
 
 
@@ -77,9 +77,14 @@ def _leftovers(corpus) -> list[str]:
 
 @pytest.mark.parametrize(
     "point, outcome",
-    [("journaled", "removed"), ("half-written", "removed"), ("saved", "indexed"),
-     ("embedding", "indexed"), ("published", "indexed")],
-)  # fmt: skip
+    [
+        ("journaled", "removed"),
+        ("half-written", "removed"),
+        ("saved", "indexed"),
+        ("embedding", "indexed"),
+        ("published", "indexed"),
+    ],
+)
 def test_an_upload_killed_at_any_point_is_indexed_or_removed_at_the_next_start(
     tmp_path, embedder, point, outcome, caplog
 ):

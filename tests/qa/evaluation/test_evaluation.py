@@ -13,17 +13,52 @@ from tests.support.cli import run_qa
 
 HEADER = "QuestionID\tQuestion\tDocumentID\tDocumentTitle\tSentenceID\tSentence\tLabel"
 ROWS = [
-    ("Q1", "How tall is Mount Etna?", "D1", "Mount Etna", "D1-1",
-     "Etna is about 3,357 metres tall.", "1"),
-    ("Q1", "How tall is Mount Etna?", "D1", "Mount Etna", "D1-0",
-     "Mount Etna is an active volcano on the east coast of Sicily.", "0"),
-    ("Q2", "Where does the peregrine falcon nest?", "D2", "Peregrine falcon", "D2-0",
-     "The peregrine falcon is the fastest bird in the world.", "0"),
-    ("Q2", "Where does the peregrine falcon nest?", "D2", "Peregrine falcon", "D2-1",
-     "It nests on cliff ledges and on tall buildings in cities.", "1"),
-    ("Q3", "Who founded the falcon club?", "D2", "Peregrine falcon", "D2-0",
-     "The peregrine falcon is the fastest bird in the world.", "0"),
-]  # fmt: skip
+    (
+        "Q1",
+        "How tall is Mount Etna?",
+        "D1",
+        "Mount Etna",
+        "D1-1",
+        "Etna is about 3,357 metres tall.",
+        "1",
+    ),
+    (
+        "Q1",
+        "How tall is Mount Etna?",
+        "D1",
+        "Mount Etna",
+        "D1-0",
+        "Mount Etna is an active volcano on the east coast of Sicily.",
+        "0",
+    ),
+    (
+        "Q2",
+        "Where does the peregrine falcon nest?",
+        "D2",
+        "Peregrine falcon",
+        "D2-0",
+        "The peregrine falcon is the fastest bird in the world.",
+        "0",
+    ),
+    (
+        "Q2",
+        "Where does the peregrine falcon nest?",
+        "D2",
+        "Peregrine falcon",
+        "D2-1",
+        "It nests on cliff ledges and on tall buildings in cities.",
+        "1",
+    ),
+    (
+        "Q3",
+        "Who founded the falcon club?",
+        "D2",
+        "Peregrine falcon",
+        "D2-0",
+        "The peregrine falcon is the fastest bird in the world.",
+        "0",
+    ),
+]
 
 
 def write_tsv(path, rows=ROWS) -> None:
@@ -32,11 +67,20 @@ def write_tsv(path, rows=ROWS) -> None:
 
 def result(rank, doc_rank=1, answerable=True, confidence=0.5, quote_ok=None, **kw):
     return QuestionResult(
-        id="q", question="?", answerable=answerable, correct_rank=rank, document_rank=doc_rank,
-        baseline_correct=False, confidence=confidence, top_quote="x", top_quotable=True,
-        expected=("x",) if answerable else (), has_gold_document=True,
-        quote_correct=rank == 1 if quote_ok is None else quote_ok, **kw,
-    )  # fmt: skip
+        id="q",
+        question="?",
+        answerable=answerable,
+        correct_rank=rank,
+        document_rank=doc_rank,
+        baseline_correct=False,
+        confidence=confidence,
+        top_quote="x",
+        top_quotable=True,
+        expected=("x",) if answerable else (),
+        has_gold_document=True,
+        quote_correct=rank == 1 if quote_ok is None else quote_ok,
+        **kw,
+    )
 
 
 def test_wikiqa_documents_are_written_in_sentence_order_with_their_gold(tmp_path):
@@ -68,8 +112,10 @@ def test_jsonl_takes_one_or_several_expected_facts_and_names_a_bad_line(tmp_path
     )
     questions = load_jsonl(path)
     assert [(q.id, q.expected) for q in questions] == [
-        ("1", ("fact",)), ("b", ("one", "two")), ("4", ()),
-    ]  # fmt: skip
+        ("1", ("fact",)),
+        ("b", ("one", "two")),
+        ("4", ()),
+    ]
     path.write_text('{"question": "A?"}\n{"expected": "no question"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"q\.jsonl:2"):
         load_jsonl(path)
@@ -83,9 +129,14 @@ def test_matching_ignores_case_and_spacing_but_not_words():
 
 def test_summary_counts_only_answerable_questions_for_accuracy():
     report = EvalReport(
-        [result(1), result(2, doc_rank=2), result(None, doc_rank=None), result(3, quote_ok=True),
-         result(None, answerable=False)]
-    )  # fmt: skip
+        [
+            result(1),
+            result(2, doc_rank=2),
+            result(None, doc_rank=None),
+            result(3, quote_ok=True),
+            result(None, answerable=False),
+        ]
+    )
     summary = report.summary()
 
     assert summary["questions"] == 5 and summary["answerable"] == 4
@@ -97,10 +148,14 @@ def test_summary_counts_only_answerable_questions_for_accuracy():
 
 def test_curve_and_reliability_split_questions_by_confidence():
     report = EvalReport(
-        [result(1, confidence=0.9), result(2, confidence=0.6), result(1, confidence=0.15),
-         result(None, answerable=False, confidence=0.7), result(None, answerable=False,
-         confidence=0.05)]
-    )  # fmt: skip
+        [
+            result(1, confidence=0.9),
+            result(2, confidence=0.6),
+            result(1, confidence=0.15),
+            result(None, answerable=False, confidence=0.7),
+            result(None, answerable=False, confidence=0.05),
+        ]
+    )
     at_half = report.curve([0.5])[0]
     assert at_half["coverage"] == 0.6 and at_half["precision"] == round(1 / 3, 4)
     assert at_half["unanswerable_answered"] == 1
@@ -145,16 +200,22 @@ SQUAD = {
                     "context": "The peregrine falcon is the fastest bird. It nests on cliff "
                     "ledges and tall buildings. Its diet is mostly medium-sized birds.",
                     "qas": [
-                        {"id": "s1", "question": "Where does the peregrine falcon nest?",
-                         "answers": [{"text": "cliff ledges", "answer_start": 54}]},
-                        {"id": "s2", "question": "What does the peregrine falcon eat?",
-                         "answers": [{"text": "medium-sized birds", "answer_start": 106}]},
+                        {
+                            "id": "s1",
+                            "question": "Where does the peregrine falcon nest?",
+                            "answers": [{"text": "cliff ledges", "answer_start": 54}],
+                        },
+                        {
+                            "id": "s2",
+                            "question": "What does the peregrine falcon eat?",
+                            "answers": [{"text": "medium-sized birds", "answer_start": 106}],
+                        },
                     ],
                 }
             ],
         }
     ],
-}  # fmt: skip
+}
 
 
 def test_squad_questions_carry_their_answer_span_in_the_written_document(tmp_path):

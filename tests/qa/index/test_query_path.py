@@ -122,9 +122,12 @@ def test_the_configured_torch_threads_hold_in_a_fresh_process(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "OMP_", "MKL_"))}
     for setting, expected in (("1", 1), ("2", 2)):
         done = subprocess.run(
-            [sys.executable, "-c", script], env={**env, "QA_TORCH_THREADS": setting},
-            cwd=Path(__file__).resolve().parents[3], capture_output=True, text=True,
+            [sys.executable, "-c", script],
+            env={**env, "QA_TORCH_THREADS": setting},
+            cwd=Path(__file__).resolve().parents[3],
+            capture_output=True,
+            text=True,
             timeout=300,
-        )  # fmt: skip
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         assert int(done.stdout.split()[-1]) == expected

@@ -83,8 +83,9 @@ def test_updates_answer_exactly_as_a_full_build_of_the_same_corpus(tmp_path, emb
         for view in VECTOR_FILES:
             rows = full.chunk_rows if view == CHUNKS else full.sentence_rows
             mine = updated.chunk_rows if view == CHUNKS else updated.sentence_rows
-            assert np.allclose(updated.vectors(view, mine(doc_id)),
-                               full.vectors(view, rows(doc_id)), atol=1e-3)  # fmt: skip
+            assert np.allclose(
+                updated.vectors(view, mine(doc_id)), full.vectors(view, rows(doc_id)), atol=1e-3
+            )
     for question in ("Where does the river number 7 flow?", "How often does the Moon orbit?"):
         vector = embedder.embed_query(question)
         top = [updated.sentences[r].text for r, _ in updated.dense_search(SENTENCES, vector, 5)]
@@ -111,8 +112,11 @@ def test_segments_beyond_the_limit_are_merged_smallest_first(tmp_path):
     assert base in {r.id for r in reader.manifest.segments}  # the large one stays as it is
     assert len(reader.documents) == 7 and reader.manifest.counts.documents == 7
     kept = {p.name for p in layout.segments_dir(settings.index_dir).iterdir()}
-    listed = {r.id for v in layout.versions_dir(settings.index_dir).iterdir()
-              for r in VersionReader(v).manifest.segments}  # fmt: skip
+    listed = {
+        r.id
+        for v in layout.versions_dir(settings.index_dir).iterdir()
+        for r in VersionReader(v).manifest.segments
+    }
     assert kept == listed  # merged-away segments no kept version lists are deleted
 
 

@@ -195,9 +195,11 @@ def test_upload_errors_show_the_api_message(driver, site, tmp_path):
     bad = tmp_path / "notes.exe"
     bad.write_bytes(b"MZ binary")
     api = httpx.post(
-        site + "/documents", headers={"X-API-Key": KEY}, timeout=WAIT,
+        site + "/documents",
+        headers={"X-API-Key": KEY},
+        timeout=WAIT,
         files={"file": ("notes.exe", bad.read_bytes())},
-    ).json()["error"]  # fmt: skip
+    ).json()["error"]
     driver.get(site + "/library")
     wait_for(driver, "#api-key").send_keys(KEY)
     find(driver, "#key-form button[type=submit]").click()
@@ -210,9 +212,11 @@ def test_upload_errors_show_the_api_message(driver, site, tmp_path):
     find(driver, "#file").send_keys(str(bad))
     find(driver, "#upload-button").click()
     wrong = httpx.post(
-        site + "/documents", headers={"X-API-Key": "wrong"}, timeout=WAIT,
+        site + "/documents",
+        headers={"X-API-Key": "wrong"},
+        timeout=WAIT,
         files={"file": ("notes.exe", b"x")},
-    ).json()["error"]  # fmt: skip
+    ).json()["error"]
     expected = f"Upload failed: {wrong['message']} ({wrong['hint']})"
     from selenium.webdriver.support.ui import WebDriverWait
 
