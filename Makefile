@@ -43,9 +43,9 @@ format: install
 test: lint install-ray
 	$(BIN)/python -m pytest -q
 
-# Answer quality per question set (bench/data/README.md): XQuAD dev, the shipped article's
-# own questions, questions from outside it, and the check sets never fitted on; add WikiQA
-# with WIKIQA=path/to/file.tsv.
+# Answer quality per question set (bench/README.md, "Answer quality"): XQuAD dev, the
+# shipped article's own questions, questions from outside it, and the check sets never
+# fitted on; add WikiQA with WIKIQA=path/to/file.tsv (bench/data/README.md).
 WIKIQA ?=
 eval: index
 	$(BIN)/qa eval bench/data/xquad-en-dev.json bench/article_questions.jsonl \
@@ -53,6 +53,8 @@ eval: index
 		bench/article_check_2.jsonl bench/out_of_corpus_check_2.jsonl \
 		bench/out_of_corpus_substituted.jsonl $(WIKIQA)
 
+# The headline quality and speed figures (WikiQA dev must be fetched first, see
+# bench/data/README.md); bench/README.md lists every benchmark and its command.
 bench: install
 	$(BIN)/python -m bench.wikiqa
 	$(BIN)/python -m bench.latency
