@@ -58,7 +58,7 @@ from qa.index.manifest import SegmentRef
 from qa.index.segment import write_segment
 from qa.index.store import VersionReader
 from qa.model.backends import resolve_backend
-from qa.models import Chunk, Document, Sentence
+from qa.models import Chunk, Document, Section, Sentence
 from qa.settings import BUNDLED_ADAPTER, Settings
 
 logger = logging.getLogger(__name__)
@@ -278,7 +278,16 @@ def _to_json(document: Document) -> str:
 
 def _from_json(text: str) -> Document:
     raw = json.loads(text)
-    return Document(**{**raw, "pages": tuple(tuple(p) for p in raw["pages"])})
+    return Document(
+        **{
+            **raw,
+            "pages": tuple(tuple(p) for p in raw["pages"]),
+            "sections": tuple(
+                Section(s["start"], tuple(s["path"]), s["anchor"]) for s in raw["sections"]
+            ),
+            "code": tuple(tuple(span) for span in raw["code"]),
+        }
+    )
 
 
 def _parse(row: dict[str, Any], corpus: str) -> dict[str, Any]:

@@ -14,9 +14,9 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from qa.corpus.formats import SUPPORTED_SUFFIXES
 from qa.errors import CorpusNotFound, InvalidDocument
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 # Upload names: bytes of UTF-8, leaving room under the filesystem's 255 for the
 # temporary name a write goes through (".NAME.PID.tmp").
 MAX_NAME_BYTES = 200

@@ -1,27 +1,24 @@
-"""Parse documents: .txt, .md, .html and .pdf bytes into Documents (title, source, text)."""
+"""Read the corpus: each file's bytes parsed (by the parser its type names in
+qa.corpus.formats) into a Document (title, source, text, pages, sections, code)."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.corpus.folder import SUPPORTED_SUFFIXES, corpus_entries, is_url, read_front_matter
-from qa.corpus.htmltext import html_to_text
-from qa.errors import DocumentTooLarge, InvalidDocument
+from qa.corpus.folder import corpus_entries
+from qa.corpus.formats import format_for
+from qa.errors import InvalidDocument
 from qa.models import Document
 
 logger = logging.getLogger(__name__)
 
-_MD_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
-_MAX_TITLE_LINE = 200
-MAX_PDF_TEXT_CHARS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -137,95 +134,19 @@ def load_corpus(corpus: Path) -> tuple[list[Document], list[Skipped]]:
 
 
 def load_bytes(relative_path: str, data: bytes) -> Document:
-    """Parse one file's bytes into a Document; raises InvalidDocument when unusable."""
-    suffix = Path(relative_path).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise InvalidDocument(
-            f"unsupported file type {suffix or '(none)'!r}; use one of {', '.join(SUPPORTED_SUFFIXES)}"
-        )
-    pages: tuple[tuple[int, int], ...] = ()
-    source = relative_path
-    if suffix == ".pdf":
-        text, pages = _pdf_text(data)
-        title = ""
-    else:
-        raw = _decode(data)
-        if suffix in (".html", ".htm"):
-            text, title = html_to_text(raw)
-        elif suffix in (".md", ".markdown"):
-            text, title, url = _markdown(raw)
-            source = url or source
-        else:
-            text, title = raw, _text_title(raw)
-    text = text.replace("\r\n", "\n")
-    if not text.strip():
+    """Parse one file's bytes into a Document with the parser its suffix names in the
+    registry (qa.corpus.formats); raises InvalidDocument when unusable."""
+    parsed = format_for(Path(relative_path).suffix.lower()).parse(data)
+    if not parsed.text.strip():
         raise InvalidDocument("no text could be extracted")
     return Document(
         id=document_id(relative_path),
-        title=title or Path(relative_path).stem,
-        source=source,
+        title=parsed.title or Path(relative_path).stem,
+        source=parsed.source_url or relative_path,
         path=relative_path,
-        text=text,
+        text=parsed.text,
         content_hash=content_hash(data),
-        pages=pages,
+        pages=parsed.pages,
+        sections=parsed.sections,
+        code=parsed.code,
     )
-
-
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidDocument(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-
-
-def _text_title(text: str) -> str:
-    """A text file's first line is its title when short and followed by a blank line."""
-    lines = text.lstrip("\ufeff").split("\n", 2)
-    if len(lines) >= 2 and lines[1].strip() == "" and 0 < len(lines[0].strip()) <= _MAX_TITLE_LINE:
-        return lines[0].strip()
-    return ""
-
-
-def _markdown(raw: str) -> tuple[str, str, str]:
-    """Markdown keeps its text (front matter removed); title from `title:` or the first `#`."""
-    meta, raw = read_front_matter(raw)
-    heading = _MD_HEADING.search(raw)
-    title = meta.get("title") or (heading.group(1).strip() if heading else "")
-    url = meta.get("url") or meta.get("source") or ""
-    if url and not is_url(url):
-        url = ""
-    return raw, title, url
-
-
-def _pdf_text(data: bytes) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Text per page. pypdf stops a stream that inflates past its limit (a PDF bomb);
-    that, and text beyond MAX_PDF_TEXT_CHARS, is DocumentTooLarge; any other failure of
-    the parser on hostile bytes is an unreadable PDF, never an unexpected error."""
-    import io
-
-    from pypdf import PdfReader
-    from pypdf.errors import LimitReachedError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        parts, pages, offset = [], [], 0
-        for number, page in enumerate(reader.pages, start=1):
-            text = (page.extract_text() or "").strip()
-            pages.append((number, offset))
-            parts.append(text)
-            offset += len(text) + 2
-            if offset > MAX_PDF_TEXT_CHARS:
-                raise DocumentTooLarge(
-                    f"the PDF holds more than {MAX_PDF_TEXT_CHARS:,} characters of text "
-                    f"(by page {number}); split it into smaller files"
-                )
-    except LimitReachedError as exc:
-        raise DocumentTooLarge(
-            f"the PDF's compressed content expands beyond the reader's limit ({exc}); "
-            "it is refused as a likely decompression bomb"
-        ) from exc
-    except DocumentTooLarge:
-        raise
-    except Exception as exc:  # pypdf on hostile input can raise anything (RecursionError too)
-        raise InvalidDocument(f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
-    return "\n\n".join(parts), tuple(pages)

@@ -90,7 +90,7 @@ def test_filter_skips_hidden_unsupported_and_index_files(tmp_path):
     assert keep(added, str(corpus / "a.md")) and keep(added, str(corpus / "x" / "b.PDF"))
     assert not keep(added, str(corpus / ".a.md.swp"))
     assert not keep(added, str(corpus / ".git" / "a.txt"))
-    assert not keep(added, str(corpus / "a.docx"))
+    assert not keep(added, str(corpus / "a.pages"))
     assert not keep(added, str(index / "versions" / "v1" / "x.txt"))
     (corpus / "copied").mkdir(parents=True)
     assert keep(added, str(corpus / "copied")) and keep(

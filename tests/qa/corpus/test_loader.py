@@ -147,8 +147,8 @@ def test_unusable_files_raise_invalid_document(name, data, reason):
 
 
 def test_unsupported_suffix_names_the_types_we_take():
-    with pytest.raises(InvalidDocument, match=r"'\.docx'.*\.txt"):
-        load_bytes("memo.docx", b"PK\x03\x04")
+    with pytest.raises(InvalidDocument, match=r"'\.pages'.*\.txt.*\.docx"):
+        load_bytes("memo.pages", b"PK\x03\x04")
 
 
 def test_load_corpus_skips_bad_files_by_name_and_keeps_the_rest(tmp_path):
