@@ -22,12 +22,13 @@ from qa.api import schemas
 from qa.api.auth import require_write
 from qa.api.errors import error_response
 from qa.build.updates import DocumentWriter, WriteResult
-from qa.corpus.folder import MAX_NAME_BYTES, SUPPORTED_SUFFIXES
+from qa.corpus.folder import MAX_NAME_BYTES
+from qa.corpus.formats import MEDIA_TYPES, SUPPORTED_SUFFIXES
 from qa.errors import InvalidDocument, QAError
 
 router = APIRouter()
 _WRITE_ERRORS = schemas.error_responses(400, 401, 409, 413, 415, 422, 503)
-_MEDIA_TYPES = "text/plain, text/markdown, text/html, application/pdf"
+_MEDIA_TYPES = ", ".join(MEDIA_TYPES)
 
 
 class TextDocumentIn(BaseModel):

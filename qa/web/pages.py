@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from qa.corpus.folder import is_url
+from qa.corpus.formats import SUPPORTED_SUFFIXES
 from qa.errors import (
     DocumentNotFound,
     InvalidQuestion,
@@ -167,5 +168,5 @@ def library_page(request: Request) -> HTMLResponse:
         request, "library.html", documents=infos, version=version,
         writes=settings.api_key is not None, max_upload_bytes=settings.max_upload_bytes,
         view_url=lambda doc_id: public(base, views.document_path(doc_id)),
-        web_source=is_url,
+        web_source=is_url, upload_suffixes=SUPPORTED_SUFFIXES,
     )  # fmt: skip
