@@ -20,7 +20,6 @@ from qa.models import Document
 logger = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class Skipped:
     """A file that could not be loaded, with the reason."""

@@ -84,8 +84,7 @@ def xlsx_bytes() -> bytes:
 
 def csv_bytes() -> bytes:
     return (
-        "City,Country,Population\r\nReykjavik,Iceland,139875\r\n"
-        'Tromso,Norway,"77,000"\r\n'
+        'City,Country,Population\r\nReykjavik,Iceland,139875\r\nTromso,Norway,"77,000"\r\n'
     ).encode("utf-8-sig")
 
 
@@ -165,8 +164,9 @@ def eml_bytes() -> bytes:
     message["Date"] = "Thu, 03 Dec 2026 17:20:00 +0000"
     message.set_content(f"Hello all,\n\n{FACTS['.eml']}\nExpect ten minutes of downtime.\n")
     message.add_alternative("<p>HTML copy of the notice.</p>", subtype="html")
-    message.add_attachment(b"%PDF-1.4 not read", maintype="application", subtype="pdf",
-                           filename="plan.pdf")  # fmt: skip
+    message.add_attachment(
+        b"%PDF-1.4 not read", maintype="application", subtype="pdf", filename="plan.pdf"
+    )
     return bytes(message)
 
 
@@ -174,10 +174,13 @@ def ipynb_bytes() -> bytes:
     cells = [
         {"cell_type": "markdown", "source": ["# Bird classifier\n", "\n", "An experiment.\n"]},
         {"cell_type": "markdown", "source": ["## Data\n", "\n", FACTS[".ipynb"] + "\n"]},
-        {"cell_type": "code", "source": ["import numpy as np\n", "x = np.zeros(3)"],
-         "outputs": [{"output_type": "stream", "text": ["left out\n"]}]},
+        {
+            "cell_type": "code",
+            "source": ["import numpy as np\n", "x = np.zeros(3)"],
+            "outputs": [{"output_type": "stream", "text": ["left out\n"]}],
+        },
         {"cell_type": "markdown", "source": "## Results\n\nAccuracy reached ninety percent."},
-    ]  # fmt: skip
+    ]
     notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     return json.dumps(notebook).encode()
 

@@ -17,7 +17,7 @@ def parse(data: bytes) -> Parsed:
     except UnicodeDecodeError as exc:
         raise InvalidDocument(
             f"the CSV is not UTF-8 ({exc.reason} at byte {exc.start}); save it as "
-            "UTF-8 (\"CSV UTF-8\" in Excel) and upload it again"
+            'UTF-8 ("CSV UTF-8" in Excel) and upload it again'
         ) from exc
     try:
         dialect = _csv.Sniffer().sniff(raw[:8192], delimiters=",;\t|")
@@ -25,7 +25,12 @@ def parse(data: bytes) -> Parsed:
         dialect = _csv.excel
     builder = TextBuilder()
     try:
-        add_rows(builder, _csv.reader(io.StringIO(raw, newline=""), dialect), CellBudget("CSV"), "the CSV")
+        add_rows(
+            builder,
+            _csv.reader(io.StringIO(raw, newline=""), dialect),
+            CellBudget("CSV"),
+            "the CSV",
+        )
     except _csv.Error as exc:
         raise InvalidDocument(f"unreadable CSV: {exc}") from exc
     return builder.build()

@@ -36,7 +36,9 @@ def parse(data: bytes) -> Parsed:
             else:
                 builder.paragraph(block.text)
     except Exception as exc:  # a zip that is not a Word document, or a damaged one
-        raise InvalidDocument(f"not a readable Word (.docx) file: {type(exc).__name__}: {exc}") from exc
+        raise InvalidDocument(
+            f"not a readable Word (.docx) file: {type(exc).__name__}: {exc}"
+        ) from exc
     return builder.build(title=title)
 
 

@@ -34,8 +34,11 @@ def parse(data: bytes) -> Parsed:
         package = ET.fromstring(read_member(archive, opf_path, KIND))
         base = posixpath.dirname(opf_path)
         items = {
-            item.get("id"): (_join(base, item.get("href", "")), item.get("media-type", ""),
-                             item.get("properties", ""))
+            item.get("id"): (
+                _join(base, item.get("href", "")),
+                item.get("media-type", ""),
+                item.get("properties", ""),
+            )
             for item in package.iterfind("opf:manifest/opf:item", _NS)
         }
         spine = package.find("opf:spine", _NS)
@@ -60,15 +63,15 @@ def parse(data: bytes) -> Parsed:
 def _toc_labels(archive, items: dict, ncx_id: str | None) -> dict[str, str]:
     """Chapter file -> its label in the EPUB 3 navigation document or the EPUB 2 NCX."""
     labels: dict[str, str] = {}
-    for path, media, properties in items.values():
+    for path, _, properties in items.values():
         if "nav" in properties.split():
             root = ET.fromstring(read_member(archive, path, KIND))
-            for link in root.iter("{%s}a" % _NS["x"]):
+            for link in root.iter(f"{{{_NS['x']}}}a"):
                 _label(labels, path, link.get("href", ""), "".join(link.itertext()))
     if ncx_id and ncx_id in items:
         path = items[ncx_id][0]
         root = ET.fromstring(read_member(archive, path, KIND))
-        for point in root.iter("{%s}navPoint" % _NS["ncx"]):
+        for point in root.iter(f"{{{_NS['ncx']}}}navPoint"):
             text = point.find("ncx:navLabel/ncx:text", _NS)
             content = point.find("ncx:content", _NS)
             if text is not None and content is not None:

@@ -17,7 +17,7 @@ _NS = {
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
     "dc": "http://purl.org/dc/elements/1.1/",
 }
-_TEXT, _TABLE = "{%s}" % _NS["text"], "{%s}" % _NS["table"]
+_TEXT, _TABLE = f"{{{_NS['text']}}}", f"{{{_NS['table']}}}"
 
 
 def parse(data: bytes) -> Parsed:

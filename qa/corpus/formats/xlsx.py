@@ -22,12 +22,16 @@ def parse(data: bytes) -> Parsed:
         try:
             for sheet in workbook.worksheets:
                 builder.heading(1, sheet.title)
-                add_rows(builder, sheet.iter_rows(values_only=True), budget, f"sheet {sheet.title!r}")
+                add_rows(
+                    builder, sheet.iter_rows(values_only=True), budget, f"sheet {sheet.title!r}"
+                )
             title = (workbook.properties.title or "").strip()
         finally:
             workbook.close()
     except DocumentTooLarge:
         raise
     except Exception as exc:
-        raise InvalidDocument(f"not a readable Excel (.xlsx) file: {type(exc).__name__}: {exc}") from exc
+        raise InvalidDocument(
+            f"not a readable Excel (.xlsx) file: {type(exc).__name__}: {exc}"
+        ) from exc
     return builder.build(title=title)
