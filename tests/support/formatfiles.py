@@ -219,6 +219,16 @@ WRITERS = {
 }
 
 
+def with_member(data: bytes, name: str, payload: bytes) -> bytes:
+    """A copy of the zip ``data`` with one more member (padding for a zip bomb)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "a") as archive:
+        for item in source.infolist():
+            archive.writestr(item, source.read(item))
+        archive.writestr(name, payload, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    return out.getvalue()
+
+
 def _saved(document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)

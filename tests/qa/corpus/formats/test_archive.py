@@ -3,16 +3,21 @@ and a corpus scan skips only the bad file."""
 
 from __future__ import annotations
 
-import io
 import struct
-import zipfile
 
 import pytest
 
 from qa.corpus.formats.archive import MAX_UNPACKED_BYTES
 from qa.corpus.loader import load_bytes, scan_corpus
 from qa.errors import DocumentTooLarge, InvalidDocument
-from tests.support.formatfiles import docx_bytes, epub_bytes, odt_bytes, pptx_bytes, xlsx_bytes
+from tests.support.formatfiles import (
+    docx_bytes,
+    epub_bytes,
+    odt_bytes,
+    pptx_bytes,
+    with_member,
+    xlsx_bytes,
+)
 
 SUFFIXES = {
     ".docx": docx_bytes,
@@ -21,15 +26,6 @@ SUFFIXES = {
     ".odt": odt_bytes,
     ".epub": epub_bytes,
 }
-
-
-def with_member(data: bytes, name: str, payload: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "a") as archive:
-        for item in source.infolist():
-            archive.writestr(item, source.read(item))
-        archive.writestr(name, payload, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
-    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
