@@ -1,8 +1,9 @@
-"""The `qa` command: index, ask, serve, eval (and plugin commands such as `qa slack`)."""
+"""The `qa` command: index, crawl, ask, serve, eval (and plugin commands such as `qa slack`)."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -21,6 +22,7 @@ from qa.settings import Settings
 EXIT_CODES: list[tuple[type[errors.QAError], int]] = [
     (errors.InvalidQuestion, 2),
     (errors.InvalidDocument, 2),
+    (errors.CrawlFailed, 2),
     (errors.CorpusNotFound, 2),
     (errors.ModelUnavailable, 2),
     (errors.DocumentNotFound, 4),
@@ -103,6 +105,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--wait", type=float, default=30.0, help="seconds to wait for another writer")
     p.set_defaults(handler=cmd_watch)
 
+    p = sub.add_parser("crawl", help="fetch a documentation site into the corpus folder")
+    p.add_argument("url", help="the start page; only pages below its folder are fetched")
+    p.add_argument("--corpus", dest="corpus_dir", type=Path, help="corpus folder (QA_CORPUS_DIR)")
+    p.add_argument("--into", help="folder inside the corpus (default: the site's host name)")
+    p.add_argument("--max-pages", type=int, help="pages to save at most (QA_CRAWL_MAX_PAGES)")
+    p.set_defaults(handler=cmd_crawl)
+
     p = sub.add_parser("ask", help="answer a question from the index")
     p.add_argument("question")
     p.add_argument("--index", dest="index_dir", type=Path)
@@ -184,6 +193,32 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     print(f"watching {settings.corpus_dir} (Ctrl-C to stop)", flush=True)
     for report in watch_corpus(settings, embedder, threading.Event(), args.debounce, args.wait):
         _print_report(report)
+    return 0
+
+
+def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.crawl.crawler import CrawlLimits, crawl
+
+    limits = CrawlLimits.from_settings(settings)
+    if args.max_pages is not None:
+        if args.max_pages < 1:
+            print(f"error: --max-pages must be at least 1, got {args.max_pages}", file=sys.stderr)
+            return 2
+        limits = dataclasses.replace(limits, max_pages=args.max_pages)
+    settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+    report = crawl(args.url, settings.corpus_dir, limits, into=args.into)
+    for url, reason in report.refused:
+        print(f"refused {url}: {reason}", file=sys.stderr)
+    if report.stopped:
+        print(report.stopped, file=sys.stderr)
+    print(
+        f"crawled into {settings.corpus_dir / report.folder}: {len(report.added)} added, "
+        f"{len(report.updated)} updated, {len(report.removed)} removed, "
+        f"{len(report.unchanged)} unchanged, {len(report.refused)} refused, "
+        f"{report.excluded} excluded by robots.txt"
+        + ("; run `qa index` to answer from the changes" if report.changed else ""),
+        flush=True,
+    )
     return 0
 
 

@@ -77,3 +77,7 @@ class RayNotInstalled(DistributedBuildFailed):
 
 class ClusterUnreachable(DistributedBuildFailed):
     """No Ray cluster answers at the configured address."""
+
+
+class CrawlFailed(QAError):
+    """`qa crawl` cannot start or read its start page (bad address, robots.txt, no answer)."""

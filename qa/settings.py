@@ -119,6 +119,29 @@ class Settings(BaseSettings):
             f"Ray instance), got {value!r}"
         )
 
+    crawl_max_pages: int = Field(
+        1000, ge=1, le=1_000_000, description="pages `qa crawl` saves before it stops"
+    )
+    crawl_max_page_bytes: int = Field(
+        5 * 1024 * 1024, ge=1024, description="bytes of one page; a larger page is not saved"
+    )
+    crawl_max_total_bytes: int = Field(
+        500 * 1024 * 1024, ge=1024, description="bytes one crawl saves before it stops"
+    )
+    crawl_concurrency: int = Field(
+        4, ge=1, le=16, description="connections `qa crawl` opens to the site at once"
+    )
+    crawl_delay: float = Field(
+        0.25,
+        ge=0.0,
+        le=60.0,
+        description="seconds between rounds of requests (robots.txt's Crawl-delay if longer)",
+    )
+    crawl_timeout: float = Field(20.0, gt=0, le=600, description="seconds per request")
+    crawl_user_agent: str = Field(
+        "qa-bot-crawler", min_length=1, description="the User-Agent robots.txt rules match"
+    )
+
     chunk_size: int = Field(800, ge=100, le=20_000)
     chunk_overlap: int = Field(100, ge=0, le=5_000)
 
