@@ -16,17 +16,23 @@ _HEADING = re.compile(r"heading\s*([1-9])$", re.IGNORECASE)
 def parse(data: bytes) -> Parsed:
     open_checked(data, "Word (.docx)")
     import docx
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(data))
         builder = TextBuilder()
         title = (document.core_properties.title or "").strip()
+        # Style names by id, read once: python-docx resolves a paragraph's .style through
+        # the whole styles part each time (90% of the parse on a 40 KB file).
+        names = {style.style_id: style.name or "" for style in document.styles}
+        default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 builder.code_block(table_rows(block))
                 continue
-            style = (block.style.name if block.style is not None else "") or ""
+            style_id = block._p.style  # w:pPr/w:pStyle/@w:val, None for the default style
+            style = names.get(style_id, "") if style_id else (default.name if default else "")
             heading = _HEADING.match(style.strip())
             if heading:
                 builder.heading(int(heading.group(1)), block.text)
