@@ -218,7 +218,7 @@ for path in sys.argv[2:]:
             times.append(time.perf_counter() - t)
         out[suffix] = {"ms": statistics.median(times) * 1000, "text": text}
     except Exception as exc:
-        out[suffix] = {"error": f"{type(exc).__name__}: {exc}"[:120]}
+        out[suffix] = {"error": " ".join(f"{type(exc).__name__}: {exc}".split())[:300]}
 print(json.dumps(out))
 """
 
