@@ -3,7 +3,7 @@ what the crawl changed and answers with the page's web address as its source."""
 
 from __future__ import annotations
 
-from qa.index.build import build_index
+from qa.build.build import build_index
 from qa.runtime import Runtime
 from tests.support.cli import run_qa
 from tests.support.settings import make_settings
