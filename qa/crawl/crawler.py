@@ -364,7 +364,7 @@ def _sitemap_urls(fetcher, scope: Scope, robots: RobotFileParser, limits) -> lis
     pending = deque(
         dict.fromkeys(
             [
-                *(robots.site_maps() or []),
+                *(urljoin(scope.origin + "/", url) for url in robots.site_maps() or []),
                 scope.origin + "/sitemap.xml",
                 scope.origin + scope.prefix + "sitemap.xml",
             ]
@@ -373,6 +373,8 @@ def _sitemap_urls(fetcher, scope: Scope, robots: RobotFileParser, limits) -> lis
     read, found = 0, []
     while pending and read < MAX_SITEMAPS:
         url = normalize(pending.popleft())
+        if not url.startswith(scope.origin + "/"):
+            continue  # another site's sitemap says nothing about this one
         read += 1
         try:
             answer = _same_origin_get(fetcher, scope, url, limits)
@@ -381,11 +383,11 @@ def _sitemap_urls(fetcher, scope: Scope, robots: RobotFileParser, limits) -> lis
         if answer is None or answer.status != 200 or answer.too_large:
             continue
         locations, is_index = pages.sitemap_locations(answer.body)
-        for location in locations:
+        for location in (normalize(urljoin(url, loc)) for loc in locations):
             if is_index:
                 pending.append(location)
-            elif scope.contains(normalize(location)):
-                found.append(normalize(location))
+            elif scope.contains(location):
+                found.append(location)
     return found
 
 

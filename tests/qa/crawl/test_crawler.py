@@ -19,7 +19,7 @@ LIMITS = CrawlLimits(delay=0.0, timeout=10.0)
 def documentation_site() -> Site:
     site = Site()
     site.routes["/robots.txt"] = Route(
-        "User-agent: *\nDisallow: /docs/private/\nSitemap: /docs/sitemap.xml\n",
+        "User-agent: *\nDisallow: /docs/private/\nSitemap: /docs/pages.xml\n",
         content_type="text/plain",
     )
     site.page(
@@ -49,7 +49,12 @@ def documentation_site() -> Site:
     site.routes["/docs/loop-a.html"] = Route(status=301, location="/docs/loop-b.html")
     site.routes["/docs/loop-b.html"] = Route(status=301, location="/docs/loop-a.html")
     site.routes["/docs/moved.html"] = Route(status=301, location="/docs/target.html")
-    site.routes["/docs/sitemap.xml"] = Route(
+    site.routes["/docs/pages.xml"] = Route(  # a sitemap index, as large sites have
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<sitemap><loc>/docs/pages-1.xml</loc></sitemap></sitemapindex>",
+        content_type="application/xml",
+    )
+    site.routes["/docs/pages-1.xml"] = Route(
         '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         "<url><loc>{url}/docs/orphan.html</loc></url>"
         "<url><loc>http://elsewhere.invalid/docs/x.html</loc></url></urlset>",
@@ -61,7 +66,7 @@ def documentation_site() -> Site:
 @pytest.fixture
 def site():
     with serve_site(documentation_site()) as served:
-        sitemap = served.routes["/docs/sitemap.xml"]
+        sitemap = served.routes["/docs/pages-1.xml"]
         sitemap.body = sitemap.body.replace("{url}", served.url)
         yield served
 
@@ -112,7 +117,7 @@ def test_a_recrawl_asks_conditionally_rewrites_changes_and_removes_the_gone(site
 
 def test_a_page_no_longer_linked_is_removed_after_a_complete_crawl(site, tmp_path):
     crawl(site.url + "/docs/", tmp_path, LIMITS, into="manual")
-    site.routes["/docs/sitemap.xml"].body = "<urlset/>"
+    site.routes["/docs/pages.xml"].body = "<urlset/>"
 
     report = crawl(site.url + "/docs/", tmp_path, LIMITS, into="manual")
 
