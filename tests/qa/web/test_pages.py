@@ -217,3 +217,11 @@ def test_without_an_index_the_pages_say_so_and_still_offer_an_upload(tmp_path, e
     assert view.status_code == 503
     assert library.status_code == 200 and 'id="upload-form"' in library.text
     assert "0 documents indexed" in library.text
+
+
+def test_the_upload_form_accepts_the_registrys_types(site):
+    from qa.corpus.formats import SUPPORTED_SUFFIXES
+
+    library = site.get("/library").text
+    assert f'accept="{",".join(SUPPORTED_SUFFIXES)}"' in library
+    assert ", ".join(SUPPORTED_SUFFIXES) in library  # the label lists them too

@@ -10,7 +10,9 @@ import pytest
 
 from qa.corpus import folder
 from qa.corpus.formats import FORMATS, SUPPORTED_SUFFIXES, format_for
+from qa.corpus.loader import load_bytes
 from qa.errors import InvalidDocument
+from tests.support.formatfiles import WRITERS
 
 ROOT = Path(__file__).resolve().parents[4]
 
@@ -43,12 +45,29 @@ def test_the_readme_lists_exactly_the_registry():
     assert suffixes == list(SUPPORTED_SUFFIXES)
 
 
-def test_the_upload_form_and_schema_list_the_registry(tmp_path):
+def test_the_upload_schema_lists_the_registry():
     from qa.api.documents_write import _MEDIA_TYPES, _body_doc
 
     described = _body_doc("add")["requestBody"]["content"]["multipart/form-data"]
     text = described["schema"]["properties"]["file"]["description"]
     assert all(suffix in text for suffix in SUPPORTED_SUFFIXES)
     assert all(fmt.media_type in _MEDIA_TYPES for fmt in FORMATS)
-    template = (ROOT / "qa/web/templates/library.html").read_text(encoding="utf-8")
-    assert 'accept="{{ upload_suffixes|join(",") }}"' in template
+
+
+@pytest.mark.parametrize("suffix", list(WRITERS))
+def test_offsets_of_every_format_point_into_its_text(suffix):
+    """Sections and pages in text order, code spans inside the text and apart."""
+    doc = load_bytes("sample" + suffix, WRITERS[suffix]())
+
+    starts = [s.start for s in doc.sections]
+    assert starts == sorted(starts) and all(0 <= s < len(doc.text) for s in starts)
+    for section in doc.sections:
+        assert all(section.path)
+        if suffix != ".epub":  # a chapter's section opens at its text, titled from the TOC
+            assert doc.text[section.start :].lstrip("# ").startswith(section.path[-1])
+    pages = [start for _, start in doc.pages]
+    assert pages == sorted(pages) and all(0 <= p <= len(doc.text) for p in pages)
+    ends = 0
+    for start, end in doc.code:
+        assert ends <= start < end <= len(doc.text) and doc.text[start:end].strip()
+        ends = end
