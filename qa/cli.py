@@ -206,7 +206,16 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         limits = dataclasses.replace(limits, max_pages=args.max_pages)
     settings.corpus_dir.mkdir(parents=True, exist_ok=True)
-    report = crawl(args.url, settings.corpus_dir, limits, into=args.into)
+    fetched = [0]
+
+    def show(url: str) -> None:  # one line, rewritten: pages so far and the latest
+        fetched[0] += 1
+        print(f"\r{fetched[0]:,} pages  {url[-60:]:<60}", end="", file=sys.stderr, flush=True)
+
+    on_page = show if sys.stderr.isatty() else (lambda url: None)
+    report = crawl(args.url, settings.corpus_dir, limits, into=args.into, on_page=on_page)
+    if fetched[0]:
+        print(file=sys.stderr)
     for url, reason in report.refused:
         print(f"refused {url}: {reason}", file=sys.stderr)
     if report.stopped:
