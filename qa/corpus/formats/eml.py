@@ -7,8 +7,8 @@ import email
 from email import policy
 from email.message import EmailMessage
 
+from qa.corpus.formats.html import read_page
 from qa.corpus.formats.parsed import Parsed, TextBuilder
-from qa.corpus.htmltext import html_to_text
 from qa.errors import InvalidDocument
 
 _HEADERS = ("from", "to", "subject", "date")
@@ -32,21 +32,22 @@ def parse(data: bytes) -> Parsed:
             if message.get(name) is not None
         )
         body = message.get_body(preferencelist=("plain", "html"))
-        text = ""
+        part = Parsed(text="")
         if body is not None:
             content = body.get_content()
             if isinstance(content, bytes):
                 content = content.decode("utf-8", "replace")
             if body.get_content_subtype() == "html":
-                content = html_to_text(content)[0]
-            text = content.replace("\r\n", "\n")
+                part = read_page(content)
+            else:
+                part = Parsed(text=content.replace("\r\n", "\n"))
     except Exception as exc:  # an unknown charset, a broken transfer encoding
         raise InvalidDocument(f"unreadable e-mail body: {type(exc).__name__}: {exc}") from exc
-    if not text.strip():
+    if not part.text.strip():
         raise InvalidDocument("the e-mail has no text/plain or text/html body")
     builder = TextBuilder()
     if subject:
         builder.heading(1, subject)
     builder.paragraph(line)
-    builder.paragraph(text)
+    builder.embed(part, within=(subject,) if subject else ())
     return builder.build(title=subject)

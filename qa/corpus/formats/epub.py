@@ -9,8 +9,8 @@ import xml.etree.ElementTree as ET
 from urllib.parse import unquote, urldefrag
 
 from qa.corpus.formats.archive import open_checked, read_member
+from qa.corpus.formats.html import read_page
 from qa.corpus.formats.parsed import Parsed, TextBuilder, decode_text
-from qa.corpus.htmltext import html_to_text
 from qa.errors import InvalidDocument
 
 KIND = "EPUB"
@@ -52,9 +52,10 @@ def parse(data: bytes) -> Parsed:
             path, media, _ = items.get(ref.get("idref"), ("", "", ""))
             if not path or "html" not in media:
                 continue
-            text, page_title = html_to_text(decode_text(read_member(archive, path, KIND), "XHTML"))
-            builder.section(1, labels.get(path) or page_title or posixpath.basename(path))
-            builder.paragraph(text)
+            chapter = read_page(decode_text(read_member(archive, path, KIND), "XHTML"))
+            label = labels.get(path) or chapter.title or posixpath.basename(path)
+            builder.section(1, label)
+            builder.embed(chapter, within=(" ".join(label.split()),))
     except ET.ParseError as exc:
         raise InvalidDocument(f"not a readable EPUB: {exc}") from exc
     return builder.build(title=title)

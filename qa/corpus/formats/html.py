@@ -3,6 +3,7 @@ came from (``<meta name="qa-source" content="https://...">``, written by `qa cra
 
 from __future__ import annotations
 
+import dataclasses
 from html.parser import HTMLParser
 
 from qa.corpus.folder import is_url
@@ -14,8 +15,14 @@ SOURCE_META = "qa-source"
 
 def parse(data: bytes) -> Parsed:
     raw = decode_text(data)
+    return dataclasses.replace(read_page(raw), source_url=source_meta(raw))
+
+
+def read_page(raw: str) -> Parsed:
+    """An HTML page's text and title, as every format holding HTML (EPUB chapters, the
+    HTML part of an e-mail) reads it."""
     text, title = html_to_text(raw)
-    return Parsed(text=text.replace("\r\n", "\n"), title=title, source_url=source_meta(raw))
+    return Parsed(text=text.replace("\r\n", "\n"), title=title)
 
 
 class _Meta(HTMLParser):

@@ -90,6 +90,25 @@ class TextBuilder:
         if title:
             self.sections.append(_section(self._next_start(), self._headings.enter(level, title)))
 
+    def embed(self, part: Parsed, within: tuple[str, ...] = ()) -> None:
+        """Append another reader's text (an EPUB chapter's page) as one paragraph, with its
+        sections under the heading path ``within`` and its code spans, moved to here."""
+        lead = len(part.text) - len(part.text.lstrip("\n"))
+        start = self.paragraph(part.text)
+        if start is None:
+            return
+        end = self._length
+        shift = start - lead
+        for section in part.sections:
+            if lead <= section.start < lead + (end - start):
+                self.sections.append(
+                    _section(section.start + shift, (*within, *section.path), section.anchor)
+                )
+        for a, b in part.code:
+            a, b = max(a + shift, start), min(b + shift, end)
+            if a < b:
+                self.code.append((a, b))
+
     def page(self, number: int) -> None:
         """The next paragraph starts page ``number``."""
         self.pages.append((number, self._next_start()))
