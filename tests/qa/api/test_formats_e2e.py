@@ -10,12 +10,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from harness.servers import serve
 from qa.api.app import create_app
 from qa.build.build import build_index
 from qa.runtime import Runtime
 from tests.support.api import WRITE_KEY, Api
 from tests.support.formatfiles import FACTS, WRITERS, with_member
-from tests.support.servers import serve
 from tests.support.settings import corpus_settings
 
 QUESTIONS = {
