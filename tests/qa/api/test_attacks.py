@@ -17,6 +17,7 @@ from pydantic import SecretStr, ValidationError
 
 from qa.api.app import create_app
 from qa.build.build import build_index
+from qa.corpus.formats import MEDIA_TYPES
 from qa.corpus.loader import document_id
 from qa.index import layout
 from qa.index.store import VersionReader
@@ -374,7 +375,8 @@ def test_the_schema_declares_min_length_and_the_accepted_file_types(api):
         paths = spec["paths"]["/documents" if method == "post" else "/documents/{document_id}"]
         multipart = paths[method]["requestBody"]["content"]["multipart/form-data"]
         kinds = {k.strip() for k in multipart["encoding"]["file"]["contentType"].split(",")}
-        assert kinds == {"text/plain", "text/markdown", "text/html", "application/pdf"}
+        assert kinds == set(MEDIA_TYPES)
+        assert {"text/plain", "text/markdown", "text/html", "application/pdf"} <= kinds
         assert "image/png" not in json.dumps(multipart)
     text_doc = spec["paths"]["/documents"]["post"]["requestBody"]["content"]["application/json"]
     assert "source_url" in text_doc["schema"]["properties"]
