@@ -39,9 +39,9 @@ import numpy as np
 
 from harness.reproduce import print_reproduce
 from qa.answer import confidence
+from qa.build.build import build_index
 from qa.evaluation.datasets import EvalQuestion, load_jsonl, prepare_question_set
 from qa.evaluation.metrics import OUTCOME_COUNTS, quote_right, sentence_right
-from qa.build.build import build_index
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 
