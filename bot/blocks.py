@@ -24,6 +24,7 @@ MAX_PASSAGES = 3
 PASSAGE_CHARS = 600  # nearest passages are whole chunks; show their opening only
 
 NOT_FOUND = "I couldn't find that in the documents."
+POSSIBLY = "*Possibly:* I'm not sure these quotes answer it; check them in context."
 NEAREST = "Nearest passages, not answers:"
 
 SHARE = "qa_share"
@@ -52,13 +53,16 @@ def notice(sentence: str) -> Message:
 def answer_message(
     answer: Answer, *, shareable: bool = False, base_url: str | None = None
 ) -> Message:
-    """The reply to a question: quotes with sources, or an honest 'not found'.
+    """The reply to a question: quotes with sources (under a plain "Possibly:" when
+    uncertain), or an honest 'not found'.
 
     With ``base_url`` (the service's public address) every quote links to the document
     view at its span; a web source links to the page with a text fragment either way.
     """
     if answer.answered and answer.quotes:
         intro, quotes, limit, fallback = None, answer.quotes, SECTION_LIMIT, []
+    elif answer.outcome == "possibly" and answer.quotes:
+        intro, quotes, limit, fallback = POSSIBLY, answer.quotes, SECTION_LIMIT, [POSSIBLY]
     else:
         intro, quotes, limit = NOT_FOUND, answer.passages[:MAX_PASSAGES], PASSAGE_CHARS
         fallback = [NOT_FOUND] + ([NEAREST] if quotes else [])
@@ -66,7 +70,7 @@ def answer_message(
     blocks: list[dict[str, Any]] = []
     if intro:
         blocks.append(_section(intro))
-        if quotes:
+        if quotes and intro == NOT_FOUND:
             blocks.append(_section(f"*{NEAREST}*"))
     for quote in quotes:
         if len(blocks) + 3 > MAX_BLOCKS:  # keep room for this quote's two blocks + buttons

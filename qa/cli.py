@@ -239,11 +239,13 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(answer_out(answer, settings.public_url).model_dump_json(indent=2))
         return 0
-    if not answer.answered:
+    if answer.outcome == "not_found":
         print("I could not find this in the documents.")
         for p in answer.passages[:2]:
             print(f"  nearest passage: {p.document.title} ({p.document.source})")
         return 0
+    if answer.outcome == "possibly":
+        print("Possibly (not sure these quotes answer it):")
     for quote in answer.quotes:
         page = f", page {quote.page}" if quote.page else ""
         quoted = "\n".join("> " + line for line in quote.text.splitlines())
@@ -294,7 +296,7 @@ def _recover_interrupted_write(runtime) -> None:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from qa.evaluation.datasets import prepare_question_set
     from qa.evaluation.metrics import evaluate
-    from qa.evaluation.report import summary_table
+    from qa.evaluation.report import outcome_table, summary_table
     from qa.runtime import Runtime, build_embedder
 
     for path in args.files:
@@ -316,20 +318,29 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             reports[qset.name] = report
             if len(args.files) > 1:
                 print(f"== {path}")
-            _print_eval(report, settings.min_confidence)
+            _print_eval(report, settings)
+            print("\n".join(outcome_table({qset.name: report}, *_thresholds(settings))))
             if args.report:
                 several = len(args.files) > 1
                 name = f"{args.report.stem}-{qset.name}.jsonl" if several else args.report.name
                 report.write(args.report.with_name(name))
     if len(reports) > 1:
+        print("== outcomes per data set")
+        print("\n".join(outcome_table(reports, *_thresholds(settings))))
         print("== per data set")
         print("\n".join(summary_table(reports)))
     return 0
 
 
-def _print_eval(report, default: float) -> None:
+def _thresholds(settings: Settings) -> tuple[float, float]:
+    """The answer and hedge thresholds as the service applies them."""
+    return settings.min_confidence, min(settings.hedge_confidence, settings.min_confidence)
+
+
+def _print_eval(report, settings: Settings) -> None:
     from qa.evaluation.report import reliability_table, threshold_table
 
+    default = settings.min_confidence
     print(json.dumps(report.summary(), indent=2))
     thresholds = sorted({0.0, default, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9})
     print("\n".join(threshold_table(report, thresholds, default)))

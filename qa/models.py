@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+# What an answer is: confident quotes, quotes shown as uncertain, or nothing close.
+Outcome = Literal["answered", "possibly", "not_found"]
+ANSWERED: Outcome = "answered"
+POSSIBLY: Outcome = "possibly"
+NOT_FOUND: Outcome = "not_found"
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,13 @@ class Quote:
 
 @dataclass(frozen=True)
 class Answer:
-    """The reply to a question: quotes best first, plus the passages behind them."""
+    """The reply to a question: quotes best first, plus the passages behind them.
+
+    ``outcome`` is "answered" (confident quotes), "possibly" (the best quotes, shown as
+    uncertain) or "not_found" (no quotes, only the nearest passages); ``answered`` is
+    ``outcome == "answered"``. An answer built without an outcome takes it from
+    ``answered``.
+    """
 
     question: str
     answered: bool
@@ -122,3 +135,12 @@ class Answer:
     passages: tuple[Quote, ...] = ()
     index_version: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+    outcome: Outcome | None = None
+
+    def __post_init__(self) -> None:
+        if self.outcome is None:
+            object.__setattr__(self, "outcome", ANSWERED if self.answered else NOT_FOUND)
+        if self.outcome not in (ANSWERED, POSSIBLY, NOT_FOUND):
+            raise ValueError(f"unknown answer outcome {self.outcome!r}")
+        if self.answered != (self.outcome == ANSWERED):
+            raise ValueError(f"answered={self.answered} contradicts outcome {self.outcome!r}")

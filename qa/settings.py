@@ -150,7 +150,14 @@ class Settings(BaseSettings):
     max_quotes: int = Field(3, ge=1, le=10)
     max_question_chars: int = Field(1000, ge=10, le=100_000)
     min_confidence: float = Field(
-        0.3, ge=0.0, le=1.0, description="answers below this confidence abstain"
+        0.35, ge=0.0, le=1.0, description="from this confidence the top quotes are an answer"
+    )
+    hedge_confidence: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="from this confidence up to min_confidence the best quotes are shown as "
+        "a possible answer; below it, not found (at or above min_confidence: no middle tier)",
     )
 
     max_upload_bytes: int = Field(10 * 1024 * 1024, ge=1024)

@@ -5,9 +5,10 @@ most questions have no answer in a document about their very topic, it refused e
 questions about a report). So the model also reads what tells "not in these documents"
 apart from "a hard question": how close the best sentence is in absolute terms, how much
 of the question's rare vocabulary the sentence and the corpus hold, and how far the best
-sentence stands above the next one. The coefficients are fitted on a mix of question sets
-(WikiQA dev, XQuAD dev, the article's own questions and questions from outside it), each
-set weighted equally, by ``training/fit_weights.py``, which prints them.
+sentence stands above the next one. The coefficients are fitted on a mix of question sets (SQuAD training
+paragraphs with questions from other articles as the unanswerable ones, WikiQA dev, XQuAD
+dev, the article's own questions and questions from outside it), each set weighted
+equally, by ``training/fit_confidence.py``, which prints them with cross-validated figures.
 """
 
 from __future__ import annotations
@@ -16,17 +17,18 @@ import math
 from dataclasses import dataclass
 
 from qa.answer.ranker import ScoredSentence
+from qa.models import ANSWERED, NOT_FOUND, POSSIBLY, Outcome
 
-# Fitted by `.venv/bin/python -m training.fit_weights` (see its output "CONFIDENCE = ...").
+# Fitted by `.venv/bin/python -m training.fit_confidence` (its "COEFFICIENTS = ...").
 COEFFICIENTS = {
-    "score": 0.544,  # the ranker's score of the best sentence
-    "dense": -1.460,  # cosine(question, best sentence alone)
-    "lexical": -0.961,  # share of the question's idf mass in the best sentence
-    "coverage": -0.389,  # share of the question's idf mass whose words occur in the corpus
-    "margin": 0.837,  # best score minus the second best
-    "absent": -1.254,  # 1 when the question names a word the corpus never mentions (qa.answer.names)
+    "score": 0.512,  # the ranker's score of the best sentence
+    "dense": -1.169,  # cosine(question, best sentence alone)
+    "lexical": -0.442,  # share of the question's idf mass in the best sentence
+    "coverage": -0.623,  # share of the question's idf mass whose words occur in the corpus
+    "margin": 0.643,  # best score minus the second best
+    "absent": -1.785,  # 1 when the question names a word the corpus never mentions (qa.answer.names)
 }
-INTERCEPT = -5.524
+INTERCEPT = -5.182
 # The ceiling on the confidence when the question names something the quote's document
 # mentions only far from the quote (qa.answer.misplaced): the quote is then mostly about
 # another place or party ("Peru had 72,000 hectares of coca" for "How much coca does
@@ -96,3 +98,14 @@ def confidence(found: Evidence | None) -> float:
     z = INTERCEPT + sum(COEFFICIENTS[name] * value for name, value in found.as_dict().items())
     p = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
     return min(p, MISPLACED) if found.misplaced else p
+
+
+def outcome(p: float, answer_at: float, hedge_at: float, hedge: bool = True) -> Outcome:
+    """Answered from ``answer_at``, possibly from ``hedge_at`` below it, else not found.
+
+    ``hedge`` False (the question names something the quote's document holds only far
+    away, so the quote is about another place or party) leaves no middle tier.
+    """
+    if p >= answer_at:
+        return ANSWERED
+    return POSSIBLY if hedge and p >= hedge_at else NOT_FOUND

@@ -17,7 +17,7 @@ from qa.index.lexical import analyze, idf
 from qa.index.live import LiveIndex
 from qa.index.version import IndexVersion
 from qa.model.embedder import Embedder
-from qa.models import Answer, Document, DocumentInfo, DocumentRef, Quote
+from qa.models import ANSWERED, NOT_FOUND, Answer, Document, DocumentInfo, DocumentRef, Quote
 from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -113,17 +113,23 @@ class AnswerService:
         k = self._top_k(top_k)
         ranking = self.rank(question)
         reader = ranking.reader
-        answered = ranking.confidence >= self.settings.min_confidence
-        quotes = self.quotes(ranking, self.settings.max_quotes) if answered else []
+        settings = self.settings
+        hedge = ranking.evidence is not None and not ranking.evidence.misplaced
+        outcome = confidence.outcome(
+            ranking.confidence, settings.min_confidence, settings.hedge_confidence, hedge
+        )
+        quotes = self.quotes(ranking, settings.max_quotes) if outcome != NOT_FOUND else []
+        outcome = outcome if quotes else NOT_FOUND
         passages = [self._chunk_quote(reader, h.row, h.score) for h in ranking.hits[:k]]
         return Answer(
             question=ranking.question,
-            answered=answered and bool(quotes),
+            answered=outcome == ANSWERED,
             confidence=round(ranking.confidence, 4),
             quotes=tuple(quotes),
             passages=tuple(passages),
             index_version=reader.version,
             timings_ms={"total": round((time.perf_counter() - started) * 1000, 2)},
+            outcome=outcome,
         )
 
     def quotes(self, ranking: Ranking, limit: int) -> list[Quote]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -57,7 +57,14 @@ class QuoteOut(BaseModel):
 
 class AskResponse(BaseModel):
     question: str
-    answered: bool
+    outcome: Literal["answered", "possibly", "not_found"] = Field(
+        ...,
+        description="answered: the quotes answer the question with confidence at least "
+        "QA_MIN_CONFIDENCE; possibly: the best quotes, uncertain (confidence at least "
+        "QA_HEDGE_CONFIDENCE), to be shown as such; not_found: no quotes, only the nearest "
+        "passages",
+    )
+    answered: bool = Field(..., description='outcome == "answered"')
     confidence: float = Field(..., description="estimated probability that the top quote answers")
     quotes: list[QuoteOut]
     passages: list[QuoteOut]
@@ -123,6 +130,7 @@ def quote_out(quote: Quote, base_url: str | None = None) -> QuoteOut:
 def answer_out(answer: Answer, base_url: str | None = None) -> AskResponse:
     return AskResponse(
         question=answer.question,
+        outcome=answer.outcome,
         answered=answer.answered,
         confidence=answer.confidence,
         quotes=[quote_out(q, base_url) for q in answer.quotes],

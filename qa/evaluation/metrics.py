@@ -9,14 +9,23 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from qa.answer.confidence import outcome
 from qa.answer.ranker import is_quotable
 from qa.answer.service import AnswerService
 from qa.evaluation.datasets import EvalQuestion
 from qa.index.version import IndexVersion
 from qa.index.views import SENTENCES
-from qa.models import Quote
+from qa.models import ANSWERED, NOT_FOUND, Quote
 
 _SPACE = re.compile(r"\s+")
+OUTCOME_COUNTS = (
+    "right_answered",
+    "right_hedged",
+    "wrong_answered",
+    "wrong_hedged",
+    "refused_answerable",
+    "refused_unanswerable",
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class QuestionResult:
     quote_correct: bool = False  # the shown top quote holds an expected sentence or fact
     quote_sentences: int = 1
     answer_ms: float = 0.0  # in-process time to rank and quote, without HTTP
+    hedgeable: bool = True  # False when a misplaced name leaves no middle tier
 
 
 @dataclass
@@ -94,6 +104,24 @@ class EvalReport:
                 }
             )
         return rows
+
+    def outcomes(self, answer_at: float, hedge_at: float) -> dict[str, int]:
+        """The three outcomes (qa.answer.confidence.outcome) split by right and wrong.
+
+        Right means answerable with the answer in the top quote as shown; an unanswerable
+        question's quote is always wrong. Every question lands in exactly one count.
+        """
+        counts = dict.fromkeys(OUTCOME_COUNTS, 0)
+        for r in self.results:
+            right = r.answerable and r.quote_correct
+            shown = outcome(r.confidence, answer_at, hedge_at, r.hedgeable)
+            if shown == NOT_FOUND:
+                key = "refused_answerable" if r.answerable else "refused_unanswerable"
+            else:
+                verdict = "right" if right else "wrong"
+                key = f"{verdict}_answered" if shown == ANSWERED else f"{verdict}_hedged"
+            counts[key] += 1
+        return counts
 
     def reliability(self, edges: list[float]) -> list[dict]:
         """Per confidence band: mean confidence against the share whose top quote is right.
@@ -194,6 +222,7 @@ def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalRepor
                 bool(shown) and quote_right(item, reader, shown[0]),
                 _sentence_count(reader, shown[0]) if shown else 0,
                 round(elapsed_ms, 2),
+                ranking.evidence is None or not ranking.evidence.misplaced,
             )  # fmt: skip
         )
     return report

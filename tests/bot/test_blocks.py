@@ -7,12 +7,14 @@ import json
 from bot.blocks import (
     MAX_BLOCKS,
     NOT_FOUND,
+    POSSIBLY,
     SECTION_LIMIT,
     VALUE_LIMIT,
     answer_message,
     parse_button_value,
     source_line,
 )
+from qa.models import Answer
 from tests.support.answers import sample_answer, sample_quote
 
 
@@ -73,6 +75,20 @@ def test_not_found_is_one_sentence_plus_marked_nearest_passages():
     assert len(texts) == 2 + 3
     assert all(len(t) < 700 for t in texts[2:])
     assert message.text.startswith(NOT_FOUND + "\nNearest passages, not answers:")
+
+
+def test_a_hedged_answer_shows_its_quotes_under_a_plain_possibly():
+    quotes = (sample_quote("Peru had 72,000 hectares of coca."), sample_quote("Second one."))
+    hedged = Answer("q?", False, 0.2, quotes=quotes, passages=quotes, outcome="possibly")
+
+    message = answer_message(hedged)
+
+    texts = sections(message)
+    assert texts[0] == POSSIBLY and texts[0].startswith("*Possibly:*")
+    assert texts[1:] == ["> Peru had 72,000 hectares of coca.", "> Second one."]
+    assert NOT_FOUND not in texts and "*Nearest passages, not answers:*" not in texts
+    assert message.text.startswith(POSSIBLY + "\n“Peru had 72,000 hectares of coca.”")
+    assert message.blocks[-1]["type"] == "actions"
 
 
 def test_not_found_without_passages_is_just_the_sentence():

@@ -4,9 +4,15 @@ AnswerService, and the exact chat.postMessage calls the Slack stand-in received.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+import pytest
+
+from bot.blocks import POSSIBLY
+from harness.servers import serve
 from harness.slack_requests import direct_message, event_callback, mention, post_event
 from harness.slack_standin import BOT_ID, BOT_USER_ID
+from tests.support.settings import bot_settings
 
 QUESTION = "How many hectares of coca were under cultivation in 2019?"
 
@@ -141,3 +147,36 @@ def test_url_verification_challenge(live_bot):
 
     assert response.status_code == 200
     assert "abc123" in response.text
+
+
+@pytest.fixture
+def hedging_bot(standin, real_runtime, tmp_path):
+    """The live bot over a service that hedges every answer it would otherwise give."""
+    from qa.answer.service import AnswerService
+    from qa.api.app import create_app
+
+    settings = bot_settings(
+        standin, tmp_path / "bot-index", min_confidence=0.99, hedge_confidence=0.01
+    )
+    service = AnswerService(settings, real_runtime.embedder, real_runtime.live)
+    app = create_app(replace(real_runtime, settings=settings, service=service))
+    with serve(app) as url:
+        yield url, standin
+
+
+def test_a_hedged_answer_is_posted_once_under_possibly_with_its_quotes(hedging_bot):
+    url, standin = hedging_bot
+    event = mention(f"<@{BOT_USER_ID}> {QUESTION}", channel="C0200")
+    first = event_callback(event, event_id="EvHEDGE")
+
+    post_event(url, first, **{"X-Slack-Retry-Num": "1"})
+    post_event(url, first)
+
+    standin.wait_for("chat.postMessage", count=2, timeout=3)
+    (call,) = standin.calls_to("chat.postMessage")
+    assert call.body["thread_ts"] == event["ts"]
+    sections = [b["text"]["text"] for b in call.body["blocks"] if b["type"] == "section"]
+    assert sections[0] == POSSIBLY
+    assert call.body["text"].startswith(POSSIBLY)
+    assert any(s.startswith("> ") and "72,000 hectares" in s for s in sections[1:])
+    assert "I couldn't find that" not in all_text(call)

@@ -17,6 +17,7 @@ from tests.support.cli import run_qa
 
 ANSWER_KEYS = {
     "question",
+    "outcome",
     "answered",
     "confidence",
     "quotes",

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from qa.answer.confidence import MISPLACED, Evidence, confidence, corpus_coverage, evidence
+import pytest
+
+from qa.answer.confidence import (
+    MISPLACED,
+    Evidence,
+    confidence,
+    corpus_coverage,
+    evidence,
+    outcome,
+)
 from qa.answer.ranker import ScoredSentence
 
 
@@ -56,3 +65,33 @@ def test_a_name_far_from_the_quote_caps_the_confidence_however_strong_the_match(
     assert confidence(elsewhere) == MISPLACED
     weak = Evidence(score=1.0, dense=0.1, lexical=0.0, coverage=0.5, margin=0.0, misplaced=1.0)
     assert confidence(weak) < MISPLACED  # a ceiling, never a floor
+
+
+def test_outcome_is_answered_possibly_or_not_found_by_the_two_thresholds():
+    assert outcome(0.31, answer_at=0.3, hedge_at=0.1) == "answered"
+    assert outcome(0.3, answer_at=0.3, hedge_at=0.1) == "answered"
+    assert outcome(0.29, answer_at=0.3, hedge_at=0.1) == "possibly"
+    assert outcome(0.1, answer_at=0.3, hedge_at=0.1) == "possibly"
+    assert outcome(0.09, answer_at=0.3, hedge_at=0.1) == "not_found"
+    # A hedge threshold at or above the answer threshold leaves no middle tier.
+    assert outcome(0.29, answer_at=0.3, hedge_at=0.3) == "not_found"
+    assert outcome(0.29, answer_at=0.3, hedge_at=0.5) == "not_found"
+    assert outcome(0.6, answer_at=0.3, hedge_at=0.5) == "answered"
+
+
+def test_an_answer_says_its_outcome_and_answered_agrees_with_it():
+    from qa.models import Answer
+
+    assert Answer("q", True, 0.9).outcome == "answered"
+    assert Answer("q", False, 0.1).outcome == "not_found"
+    hedged = Answer("q", False, 0.2, outcome="possibly")
+    assert hedged.outcome == "possibly" and not hedged.answered
+    with pytest.raises(ValueError, match="contradicts"):
+        Answer("q", True, 0.2, outcome="possibly")
+    with pytest.raises(ValueError, match="unknown answer outcome"):
+        Answer("q", False, 0.2, outcome="maybe")
+
+
+def test_a_misplaced_name_leaves_no_middle_tier():
+    assert outcome(0.2, answer_at=0.3, hedge_at=0.1, hedge=False) == "not_found"
+    assert outcome(0.4, answer_at=0.3, hedge_at=0.1, hedge=False) == "answered"

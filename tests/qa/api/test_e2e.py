@@ -86,6 +86,7 @@ def test_answer_has_the_documented_keys(client):
 
     assert set(answer) == {
         "question",
+        "outcome",
         "answered",
         "confidence",
         "quotes",
@@ -93,6 +94,7 @@ def test_answer_has_the_documented_keys(client):
         "index_version",
         "timings_ms",
     }
+    assert answer["outcome"] == "answered"
     assert len(answer["passages"]) == 2
     assert 0.0 <= answer["confidence"] <= 1.0
     assert answer["index_version"] == client.get("/readyz").json()["index_version"]
@@ -112,8 +114,18 @@ def test_a_question_the_article_cannot_answer_abstains(client, question):
     answer = client.post("/ask", json={"question": question}).json()
 
     assert answer["answered"] is False
+    assert answer["outcome"] == "not_found"
     assert answer["quotes"] == []
     assert answer["passages"], "passages are still shown, so a reader can look nearby"
+
+
+def test_the_outcome_field_is_documented_in_the_schema(client):
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["AskResponse"]
+
+    outcome = schema["properties"]["outcome"]
+    assert outcome["enum"] == ["answered", "possibly", "not_found"]
+    assert "QA_HEDGE_CONFIDENCE" in outcome["description"]
+    assert "outcome" in schema["required"]
 
 
 def test_search_returns_verbatim_passages(client, article_text):

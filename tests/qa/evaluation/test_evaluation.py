@@ -179,6 +179,9 @@ def test_qa_eval_on_a_wikiqa_file_builds_its_corpus_and_reports(tmp_path):
     assert summary["doc_hit@5"] == 1.0
     assert summary["answer_latency"]["n"] == 3
     assert "<- QA_MIN_CONFIDENCE" in done.stdout and "confidence band" in done.stdout
+    outcomes = done.stdout.splitlines()
+    row = outcomes[outcomes.index(next(x for x in outcomes if x.startswith("outcomes at"))) + 2]
+    assert row.split()[0] == "dev" and sum(int(c) for c in row.split()[1:7]) == 3
     lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert [r["id"] for r in lines] == ["Q1", "Q2", "Q3"]
     assert all(r["top_quote"] for r in lines)
@@ -256,3 +259,37 @@ def test_qa_eval_reports_each_set_with_its_baseline(tmp_path):
     assert rows["squad"][1:3] == ["2", "2"]  # questions, answerable
     assert 0.0 <= float(rows["squad"][3]) <= 1.0
     assert (tmp_path / "work" / "squad" / "index" / "CURRENT").exists()
+
+
+def test_outcomes_put_every_question_in_one_of_six_counts():
+    report = EvalReport(
+        [result(1, confidence=0.9), result(1, confidence=0.2), result(2, confidence=0.7),
+         result(None, confidence=0.15), result(1, confidence=0.05),
+         result(None, answerable=False, confidence=0.6), result(None, answerable=False,
+         confidence=0.01), result(2, quote_ok=True, confidence=0.5)]
+    )  # fmt: skip
+
+    counts = report.outcomes(answer_at=0.3, hedge_at=0.1)
+
+    assert counts == {
+        "right_answered": 2,  # the top quote as shown decides, whatever the sentence rank
+        "right_hedged": 1,
+        "wrong_answered": 2,
+        "wrong_hedged": 1,
+        "refused_answerable": 1,
+        "refused_unanswerable": 1,
+    }
+    assert report.outcomes(answer_at=0.3, hedge_at=0.3)["right_hedged"] == 0
+
+
+def test_outcome_table_shows_the_counts_and_the_right_shares_per_set():
+    from qa.evaluation.report import outcome_table
+
+    report = EvalReport([result(1, confidence=0.9), result(1, confidence=0.2), result(None)])
+    lines = outcome_table({"dev": report}, 0.3, 0.1)
+
+    assert "QA_MIN_CONFIDENCE 0.30" in lines[0] and "QA_HEDGE_CONFIDENCE 0.10" in lines[0]
+    cells = lines[2].split()
+    assert cells[0] == "dev"
+    assert [int(c) for c in cells[1:7]] == [1, 1, 1, 0, 0, 0]
+    assert cells[7:] == ["0.333", "0.667"]

@@ -225,3 +225,34 @@ def test_the_upload_form_accepts_the_registrys_types(site):
     library = site.get("/library").text
     assert f'accept="{",".join(SUPPORTED_SUFFIXES)}"' in library
     assert ", ".join(SUPPORTED_SUFFIXES) in library  # the label lists them too
+
+
+@pytest.fixture(scope="module")
+def hedging_site(index, embedder):
+    """The same index served with thresholds that turn every answer into a possible one."""
+    settings = index.model_copy(update={"min_confidence": 0.99, "hedge_confidence": 0.01})
+    app = create_app(Runtime.build(settings, embedder), plugins=False)
+    with serve(app) as url, httpx.Client(base_url=url, timeout=60) as client:
+        yield client
+
+
+def test_a_hedged_answer_is_marked_possibly_over_its_quotes_on_page_and_api(hedging_site):
+    api = ask_api(hedging_site, PAYROLL_QUESTION)
+    page = hedging_site.get("/", params={"q": PAYROLL_QUESTION})
+
+    assert api["outcome"] == "possibly" and api["answered"] is False
+    assert PAYROLL_FACT in api["quotes"][0]["text"]
+    assert page.status_code == 200
+    assert 'class="answer possibly"' in page.text
+    assert re.search(r'<h2 id="uncertain"[^>]*>Possibly:</h2>', page.text)
+    assert "not sure" in page.text
+    assert marks(page.text) == [q["text"] for q in api["quotes"]]
+    assert "I could not find this in the documents." not in page.text
+
+
+def test_a_confident_answer_carries_no_uncertainty_mark(site):
+    api = ask_api(site, PAYROLL_QUESTION)
+    page = site.get("/", params={"q": PAYROLL_QUESTION})
+
+    assert api["outcome"] == "answered"
+    assert 'id="uncertain"' not in page.text and "Possibly:" not in page.text
