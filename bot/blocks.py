@@ -103,6 +103,8 @@ def source_line(quote: Quote, links: QuoteLinks | None = None) -> str:
     else:
         path = escape(doc.source).replace("`", "'")
         parts = [f"*{title}*", f"`{path}`"]
+    if quote.section:
+        parts.insert(1, escape(truncate(quote.section, TITLE_LIMIT)))
     parts.append(location(quote))
     if links and links.view:
         parts.append(f"<{_link_target(links.view)}|in context>")
@@ -117,7 +119,8 @@ def _link_target(url: str) -> str:
 def plain_source(quote: Quote) -> str:
     """The same citation as :func:`source_line`, for the plain-text fallback."""
     doc = quote.document
-    return f"{escape(doc.title)} ({escape(doc.source)}), {location(quote)}"
+    section = f", {escape(quote.section)}" if quote.section else ""
+    return f"{escape(doc.title)} ({escape(doc.source)}){section}, {location(quote)}"
 
 
 def location(quote: Quote) -> str:

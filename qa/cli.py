@@ -248,6 +248,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("Possibly (not sure these quotes answer it):")
     for quote in answer.quotes:
         page = f", page {quote.page}" if quote.page else ""
+        page += f", {quote.section}" if quote.section else ""
         quoted = "\n".join("> " + line for line in quote.text.splitlines())
         print(f"{quoted}\n  — {quote.document.title} ({quote.document.source}{page}, "
               f"characters {quote.start}-{quote.end})")  # fmt: skip

@@ -17,6 +17,9 @@ from qa.models import Quote
 # a shorter URL, and it still matches when the page wraps or styles the middle differently.
 LONG_QUOTE_CHARS = 150
 EDGE_WORDS = 5
+# What an anchor keeps unencoded in a URL fragment: RFC 3986's fragment characters but
+# ":" and "&", which the fragment directive (":~:text=...&...") gives a meaning.
+_ANCHOR_SAFE = "-._~!$'()*+,;=@/?"
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,19 @@ def with_text_fragment(url: str, text: str) -> str:
     return f"{url}{separator}{text_directive(text)}"
 
 
+def with_anchor(url: str, anchor: str) -> str:
+    """``url`` pointing at the element ``anchor`` (a heading's id), unless it already
+    names a fragment of its own."""
+    if not anchor or "#" in url:
+        return url
+    return f"{url}#{percent_encode(anchor, safe=_ANCHOR_SAFE)}"
+
+
 def quote_links(quote: Quote, base_url: str | None) -> QuoteLinks:
-    """The links every interface shows with ``quote``."""
+    """The links every interface shows with ``quote``: a web source at the quote's section
+    (``url#anchor``) with the text fragment that highlights it."""
     view = public(base_url, view_path(quote.document.id, quote.start, quote.end))
     source = quote.document.source
-    return QuoteLinks(view, with_text_fragment(source, quote.text) if is_url(source) else None)
+    if not is_url(source):
+        return QuoteLinks(view, None)
+    return QuoteLinks(view, with_text_fragment(with_anchor(source, quote.anchor), quote.text))

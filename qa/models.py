@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -57,6 +58,12 @@ class Document:
             found = section
         return found
 
+    def in_code(self, start: int, end: int) -> bool:
+        """True when ``text[start:end]`` overlaps a code span (or a table); ``code`` is in
+        text order and its spans do not overlap."""
+        i = bisect.bisect_left(self.code, (end,))  # the spans starting before ``end``
+        return i > 0 and self.code[i - 1][1] > start
+
     def page_at(self, offset: int) -> int | None:
         """The page number holding ``offset``, or None for unpaged documents."""
         page = None
@@ -108,7 +115,11 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Quote:
-    """Verbatim text with its citation: ``document.text[start:end] == text``."""
+    """Verbatim text with its citation: ``document.text[start:end] == text``.
+
+    ``section`` is the heading path it sits under ("pathlib > Basic use"), ``anchor`` the
+    id of that heading in an HTML page; both "" when the document has none.
+    """
 
     text: str
     score: float
@@ -116,6 +127,8 @@ class Quote:
     end: int
     document: DocumentRef
     page: int | None = None
+    section: str = ""
+    anchor: str = ""
 
 
 @dataclass(frozen=True)

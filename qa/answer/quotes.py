@@ -78,6 +78,13 @@ def pick(reader: IndexVersion, ranked: list[ScoredSentence], limit: int) -> list
     return chosen
 
 
+def _joined(reader: IndexVersion, row: int, other: int) -> bool:
+    """Adjacent sentences quote as one only with no code block or table between them
+    (sentences are never made of code, so two rows can sit either side of one)."""
+    a, b = sorted((reader.sentences[row], reader.sentences[other]), key=lambda s: s.start)
+    return not reader.documents[a.document_id].in_code(a.end, b.start)
+
+
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
@@ -96,6 +103,7 @@ def _partner(
         for row in (cand.row - 1, cand.row + 1)
         if row in by_row
         and reader.sentences[row].document_id == document
+        and _joined(reader, cand.row, row)
         and fresh(row)
         and by_row[row].score >= cand.score - PAIR_MARGIN
     ]
@@ -103,6 +111,8 @@ def _partner(
         return max(near, key=lambda n: n.score).row
     before = cand.row - 1
     if before < 0 or reader.sentences[before].document_id != document or not fresh(before):
+        return None
+    if not _joined(reader, before, cand.row):
         return None
     # The picked sentence points back ("It destroyed 41 sites."): the one before says what.
     opening = reader.sentences[cand.row].text.lstrip("\"“‘'(")

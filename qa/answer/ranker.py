@@ -83,7 +83,15 @@ def candidate_rows(
     strength = {doc: score / best for doc, score in top}
     rows = {r for doc, _ in top for r in _offered(reader, doc, hits)}
     rows.update(r for r, _ in reader.dense_search(SENTENCES, query_vector, DENSE_SENTENCES))
-    return {r for r in rows if is_quotable(reader.sentences[r].text)}, strength
+    return {r for r in rows if quotable_row(reader, r)}, strength
+
+
+def quotable_row(reader: IndexVersion, row: int) -> bool:
+    """A quotable sentence outside the document's code blocks and tables."""
+    sentence = reader.sentences[row]
+    if not is_quotable(sentence.text):
+        return False
+    return not reader.documents[sentence.document_id].in_code(sentence.start, sentence.end)
 
 
 def _offered(reader: IndexVersion, document_id: str, hits: list[ChunkHit]) -> list[int]:

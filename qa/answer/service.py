@@ -187,4 +187,14 @@ def _check_span(document: Document, start: int, end: int, text: str) -> None:
 
 def _verified(document: Document, start: int, end: int, text: str, score: float) -> Quote:
     _check_span(document, start, end, text)
-    return Quote(text, round(float(score), 4), start, end, _ref(document), document.page_at(start))
+    section = document.section_at(start)
+    return Quote(
+        text,
+        round(float(score), 4),
+        start,
+        end,
+        _ref(document),
+        document.page_at(start),
+        section=section.label if section else "",
+        anchor=section.anchor if section else "",
+    )

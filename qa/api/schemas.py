@@ -51,6 +51,12 @@ class QuoteOut(BaseModel):
     start: int
     end: int
     page: int | None = None
+    section: str = Field(
+        "", description='the heading path the quote sits under ("pathlib > Basic use"), or ""'
+    )
+    anchor: str = Field(
+        "", description="the id of that heading in an HTML page (the source link's #anchor)"
+    )
     document: DocumentOut
     links: LinksOut
 
@@ -122,7 +128,8 @@ def quote_out(quote: Quote, base_url: str | None = None) -> QuoteOut:
     links = quote_links(quote, base_url)
     return QuoteOut(
         text=quote.text, score=quote.score, start=quote.start, end=quote.end,
-        page=quote.page, document=document_out(quote.document),
+        page=quote.page, section=quote.section, anchor=quote.anchor,
+        document=document_out(quote.document),
         links=LinksOut(view=links.view, source=links.source),
     )  # fmt: skip
 

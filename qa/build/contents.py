@@ -35,11 +35,27 @@ Split = tuple[Document, list[Chunk], list[Sentence]]  # a document with its span
 
 
 def split_document(document: Document, chunker: Chunker) -> tuple[list[Chunk], list[Sentence]]:
+    """Chunks over the whole text; sentences only of the prose between code spans (code
+    and tables stay in the chunks, but are never a sentence to quote)."""
     chunks = chunker.split(document)
     sentences = [
-        Sentence(document.id, s, e, document.text[s:e]) for s, e in split_spans(document.text)
+        Sentence(document.id, s, e, document.text[s:e])
+        for start, end in prose_spans(document)
+        for s, e in split_spans(document.text, start, end)
     ]
     return chunks, sentences
+
+
+def prose_spans(document: Document) -> list[tuple[int, int]]:
+    """The stretches of a document's text outside its code spans, in order."""
+    spans, pos = [], 0
+    for start, end in sorted(document.code):
+        if start > pos:
+            spans.append((pos, start))
+        pos = max(pos, end)
+    if pos < len(document.text) or not spans:
+        spans.append((pos, len(document.text)))
+    return spans
 
 
 def split_documents(settings: Settings, documents: list[Document]) -> list[Split]:

@@ -14,7 +14,9 @@ from pathlib import Path
 from qa.errors import IndexCorrupt, NoIndex
 
 FILE = "manifest.json"
-FORMAT = 3  # 3: a version is a list of segments, each with its deleted documents
+# 3: a version is a list of segments, each with its deleted documents; 4: documents keep
+# their sections and code spans (HTML is read for its main content: every page re-parsed)
+FORMAT = 4
 SEGMENT_FILE = "segment.json"
 
 

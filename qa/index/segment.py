@@ -32,13 +32,13 @@ from qa.index import vectors as vector_files
 from qa.index.lexical import chunk_terms
 from qa.index.manifest import Counts, SegmentManifest
 from qa.index.views import CHUNKS, SEARCHED, VECTOR_FILES
-from qa.models import Chunk, Document, Sentence
+from qa.models import Chunk, Document, Section, Sentence
 
 DB = "store.sqlite"
 
 _SCHEMA = """
 CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, source TEXT, path TEXT, text TEXT,
-                        content_hash TEXT, pages TEXT);
+                        content_hash TEXT, pages TEXT, sections TEXT, code TEXT);
 CREATE TABLE chunks (row INTEGER PRIMARY KEY, id TEXT, document_id TEXT, start INT, end INT);
 CREATE TABLE sentences (row INTEGER PRIMARY KEY, document_id TEXT, start INT, end INT);
 CREATE VIRTUAL TABLE chunks_fts USING fts5(terms, tokenize = 'unicode61');
@@ -101,9 +101,19 @@ def _write_rows(path: Path, data: SegmentData) -> None:
     with sqlite3.connect(path) as db:
         db.executescript(_SCHEMA)
         db.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
             [
-                (d.id, d.title, d.source, d.path, d.text, d.content_hash, json.dumps(d.pages))
+                (
+                    d.id,
+                    d.title,
+                    d.source,
+                    d.path,
+                    d.text,
+                    d.content_hash,
+                    json.dumps(d.pages),
+                    sections_json(d.sections),
+                    json.dumps(d.code),
+                )
                 for d in data.documents
             ],
         )
@@ -124,6 +134,17 @@ def _write_rows(path: Path, data: SegmentData) -> None:
             ),
         )
     db.close()
+
+
+def sections_json(sections: tuple[Section, ...]) -> str:
+    """A document's sections as stored: [[start, [heading, ...], anchor], ...]."""
+    return json.dumps([[s.start, list(s.path), s.anchor] for s in sections])
+
+
+def sections_from_json(text: str) -> tuple[Section, ...]:
+    return tuple(
+        Section(int(start), tuple(path), anchor) for start, path, anchor in json.loads(text)
+    )
 
 
 def write_manifest(folder: Path, name: str, text: str) -> None:
@@ -199,10 +220,15 @@ class SegmentReader:
         db = self.db()
         self.documents: dict[str, Document] = {}
         for row in db.execute(
-            "SELECT id, title, source, path, text, content_hash, pages FROM documents ORDER BY rowid"
+            "SELECT id, title, source, path, text, content_hash, pages, sections, code "
+            "FROM documents ORDER BY rowid"
         ):
-            pages = tuple(tuple(p) for p in json.loads(row[6]))
-            self.documents[row[0]] = Document(*row[:6], pages=pages)
+            self.documents[row[0]] = Document(
+                *row[:6],
+                pages=tuple(tuple(p) for p in json.loads(row[6])),
+                sections=sections_from_json(row[7]),
+                code=tuple(tuple(span) for span in json.loads(row[8])),
+            )
         self._docs = list(self.documents.values())
         position = {d.id: i for i, d in enumerate(self._docs)}
         chunks = db.execute(

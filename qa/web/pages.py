@@ -27,7 +27,7 @@ from qa.errors import (
     QAError,
     SpanOutsideDocument,
 )
-from qa.links import public, with_text_fragment
+from qa.links import public, with_anchor, with_text_fragment
 from qa.web import views
 from qa.web.spans import check_span, parse_span, split
 
@@ -141,12 +141,15 @@ def document_page(
     except QAError as exc:
         return error_page(request, exc)
     excerpt = split(document.text, span) if span else None
+    section = document.section_at(span.start) if span else None
     source_link = document.source if is_url(document.source) else None
     if span and source_link:
-        source_link = with_text_fragment(document.source, excerpt.marked)
+        at = with_anchor(document.source, section.anchor if section else "")
+        source_link = with_text_fragment(at, excerpt.marked)
     return render(
         request, "document.html", document=document, span=span, excerpt=excerpt,
         source_link=source_link, page=document.page_at(span.start) if span else None,
+        section=section.label if section else "",
     )  # fmt: skip
 
 

@@ -19,10 +19,10 @@ def parse(data: bytes) -> Parsed:
 
 
 def read_page(raw: str) -> Parsed:
-    """An HTML page's text and title, as every format holding HTML (EPUB chapters, the
+    """An HTML page's main content, title, sections and code spans, as every format holding HTML (EPUB chapters, the
     HTML part of an e-mail) reads it."""
-    text, title = html_to_text(raw)
-    return Parsed(text=text.replace("\r\n", "\n"), title=title)
+    page = html_to_text(raw)  # line breaks already folded: offsets hold as they are
+    return Parsed(text=page.text, title=page.title, sections=page.sections, code=page.code)
 
 
 class _Meta(HTMLParser):
