@@ -44,22 +44,91 @@ from qa.settings import Settings
 DOCS = Path("/usr/share/doc/python3.11/html")
 QUESTIONS = Path(__file__).with_name("python_docs_questions.jsonl")
 TUTORIAL = (
-    "appendix", "appetite", "classes", "controlflow", "datastructures", "errors",
-    "floatingpoint", "index", "inputoutput", "interactive", "interpreter", "introduction",
-    "modules", "stdlib", "stdlib2", "venv", "whatnow",
-)  # fmt: skip
+    "appendix",
+    "appetite",
+    "classes",
+    "controlflow",
+    "datastructures",
+    "errors",
+    "floatingpoint",
+    "index",
+    "inputoutput",
+    "interactive",
+    "interpreter",
+    "introduction",
+    "modules",
+    "stdlib",
+    "stdlib2",
+    "venv",
+    "whatnow",
+)
 HOWTOS = ("argparse", "descriptor", "functional", "logging", "regex", "sorting", "unicode")
 LIBRARY = (
-    "abc", "argparse", "asyncio-task", "base64", "bisect", "calendar", "collections",
-    "concurrent.futures", "configparser", "contextlib", "copy", "csv", "dataclasses",
-    "datetime", "decimal", "enum", "fnmatch", "functools", "glob", "gzip", "hashlib",
-    "heapq", "http.server", "io", "itertools", "json", "logging", "logging.config",
-    "logging.handlers", "math", "operator", "os.path", "pathlib", "pickle", "pprint",
-    "queue", "random", "re", "secrets", "shutil", "sqlite3", "statistics", "string",
-    "struct", "subprocess", "sys", "tarfile", "tempfile", "textwrap", "threading", "time",
-    "timeit", "tomllib", "traceback", "typing", "unittest", "unittest.mock", "urllib.parse",
-    "urllib.request", "uuid", "venv", "warnings", "zipfile", "zoneinfo",
-)  # fmt: skip
+    "abc",
+    "argparse",
+    "asyncio-task",
+    "base64",
+    "bisect",
+    "calendar",
+    "collections",
+    "concurrent.futures",
+    "configparser",
+    "contextlib",
+    "copy",
+    "csv",
+    "dataclasses",
+    "datetime",
+    "decimal",
+    "enum",
+    "fnmatch",
+    "functools",
+    "glob",
+    "gzip",
+    "hashlib",
+    "heapq",
+    "http.server",
+    "io",
+    "itertools",
+    "json",
+    "logging",
+    "logging.config",
+    "logging.handlers",
+    "math",
+    "operator",
+    "os.path",
+    "pathlib",
+    "pickle",
+    "pprint",
+    "queue",
+    "random",
+    "re",
+    "secrets",
+    "shutil",
+    "sqlite3",
+    "statistics",
+    "string",
+    "struct",
+    "subprocess",
+    "sys",
+    "tarfile",
+    "tempfile",
+    "textwrap",
+    "threading",
+    "time",
+    "timeit",
+    "tomllib",
+    "traceback",
+    "typing",
+    "unittest",
+    "unittest.mock",
+    "urllib.parse",
+    "urllib.request",
+    "uuid",
+    "venv",
+    "warnings",
+    "zipfile",
+    "zoneinfo",
+)
 PAGES = (
     *(f"tutorial/{name}.html" for name in TUTORIAL),
     *(f"howto/{name}.html" for name in HOWTOS),
@@ -71,8 +140,16 @@ _SPACE = re.compile(r"\s+")
 _NAV_CLASSES = {"sphinxsidebar", "related", "footer", "toctree-wrapper", "mobile-nav"}
 _NAV_TAGS = {"nav", "header", "footer"}
 _NAV_ROLES = {"navigation", "search", "banner", "contentinfo", "complementary"}
-_BOILERPLATE = ("Previous topic", "Next topic", "This Page", "Report a Bug", "Show Source",
-                "Quick search", "Table of Contents", "Navigation")  # fmt: skip
+_BOILERPLATE = (
+    "Previous topic",
+    "Next topic",
+    "This Page",
+    "Report a Bug",
+    "Show Source",
+    "Quick search",
+    "Table of Contents",
+    "Navigation",
+)
 _VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "area", "col"}
 
 
@@ -196,17 +273,22 @@ def main() -> int:
         started = time.perf_counter()
         report = build_index(settings, embedder, full=True, progress=True)
         build_s = time.perf_counter() - started
-        print(f"index: {report.documents} documents, {report.chunks} chunks, "
-              f"{report.sentences} sentences in {build_s:.1f} s", flush=True)  # fmt: skip
+        print(
+            f"index: {report.documents} documents, {report.chunks} chunks, "
+            f"{report.sentences} sentences in {build_s:.1f} s",
+            flush=True,
+        )
     runtime = Runtime.build(settings, embedder)
     reader = runtime.live.current()
     if build_s is not None:
         texts = [s.text for s in reader.sentences]
         plain_s = plain_build(embedder, texts, args.work / "plain.faiss")
         n = len(texts)
-        print(f"build: qa index {build_s:.1f} s ({1000 * build_s / n:.2f} ms/sentence), "
-              f"plain one vector per sentence {plain_s:.1f} s "
-              f"({1000 * plain_s / n:.2f} ms/sentence), ratio {build_s / plain_s:.2f}")  # fmt: skip
+        print(
+            f"build: qa index {build_s:.1f} s ({1000 * build_s / n:.2f} ms/sentence), "
+            f"plain one vector per sentence {plain_s:.1f} s "
+            f"({1000 * plain_s / n:.2f} ms/sentence), ratio {build_s / plain_s:.2f}"
+        )
 
     questions = load_jsonl(args.questions)
     report = evaluate(runtime.service, questions)

@@ -25,16 +25,14 @@ from qa.models import Section
 # Not "head": its end tag is optional, and hiding until </head> would hide a whole page
 # that leaves it out. Its only text is <title> (taken below); its scripts hide themselves.
 _HIDDEN = {"script", "style", "noscript", "template", "svg", "iframe", "button", "select"}
-_BLOCK = {
-    "p", "div", "section", "article", "header", "footer", "li", "ul", "ol", "br", "tr",
-    "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "main", "nav",
-    "aside", "dd", "dt", "dl", "figcaption", "hr", "caption", "details", "summary",
-}  # fmt: skip
+_BLOCK = frozenset(
+    """p div section article header footer li ul ol br tr table h1 h2 h3 h4 h5 h6 pre blockquote
+    main nav aside dd dt dl figcaption hr caption details summary""".split()
+)
 _CELLS = {"td", "th"}  # cells of a row read apart, on one line
-_VOID = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr", "param",
-}  # fmt: skip
+_VOID = frozenset(
+    """area base br col embed hr img input link meta source track wbr param""".split()
+)
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Structural boilerplate. A <header> is the page's banner only outside sectioning content
 # (inside an <article> it holds the article's own title, as in Docusaurus).
@@ -44,17 +42,15 @@ _DROP_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary"}
 # Class names (or prefixes of them) of navigation, sidebars, tables of contents, headers,
 # footers, prev/next and edit bars and heading permalinks in Sphinx (basic, classic,
 # Read the Docs, Furo, PyData), MkDocs (Material) and Docusaurus themes.
-_DROP_CLASSES = (
-    "sphinxsidebar", "related", "footer", "headerlink", "toctree-wrapper", "mobile-nav",
-    "menu-wrapper", "wy-nav-side", "wy-nav-top", "wy-breadcrumbs", "rst-footer-buttons",
-    "rst-versions", "sidebar-drawer", "toc-drawer", "related-pages", "edit-this-page",
-    "bd-sidebar", "bd-toc", "prev-next-area", "bd-header", "bd-footer",
-    "md-sidebar", "md-header", "md-footer", "md-nav", "md-tabs", "md-content__button",
-    "md-source", "md-search", "md-skip", "md-dialog",
-    "theme-doc-sidebar", "pagination-nav", "theme-edit-this-page", "table-of-contents",
-    "theme-doc-toc", "theme-doc-breadcrumbs", "breadcrumbs", "hash-link", "theme-doc-footer",
-    "navbar", "skip-link", "skipToContent",
-)  # fmt: skip
+_DROP_CLASSES = tuple(
+    """sphinxsidebar related footer headerlink toctree-wrapper mobile-nav menu-wrapper
+    wy-nav-side wy-nav-top wy-breadcrumbs rst-footer-buttons rst-versions sidebar-drawer
+    toc-drawer related-pages edit-this-page bd-sidebar bd-toc prev-next-area bd-header
+    bd-footer md-sidebar md-header md-footer md-nav md-tabs md-content__button md-source
+    md-search md-skip md-dialog theme-doc-sidebar pagination-nav theme-edit-this-page
+    table-of-contents theme-doc-toc theme-doc-breadcrumbs breadcrumbs hash-link
+    theme-doc-footer navbar skip-link skipToContent""".split()
+)
 _DROP_EXACT = frozenset(_DROP_CLASSES)
 _DROP_PREFIXES = tuple(f"{name}_" for name in _DROP_CLASSES) + tuple(
     f"{name}-" for name in _DROP_CLASSES
@@ -174,9 +170,15 @@ class _Parser(HTMLParser):
             label = attr["id"] if is_entry else ""
             self.headings[heading] = _Heading(level, attr.get("id", ""), label, "", section_id)
         element = _Element(
-            tag, dropped, rank, code, heading, section_id,
-            parent.sectioning or tag in _SECTIONING, parent.pre or tag == "pre",
-        )  # fmt: skip
+            tag,
+            dropped,
+            rank,
+            code,
+            heading,
+            section_id,
+            parent.sectioning or tag in _SECTIONING,
+            parent.pre or tag == "pre",
+        )
         if tag == "dl":
             element.entry_level = _ENTRY_DEPTH + self._entry_depth() + 1
         return element
@@ -199,8 +201,9 @@ class _Parser(HTMLParser):
             return
         if self._hidden and tag not in _HIDDEN:
             return
-        match = next((i for i in range(len(self._stack) - 1, -1, -1)
-                      if self._stack[i].tag == tag), None)  # fmt: skip
+        match = next(
+            (i for i in range(len(self._stack) - 1, -1, -1) if self._stack[i].tag == tag), None
+        )
         if match is None:
             return
         closed = self._stack[match:]

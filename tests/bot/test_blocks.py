@@ -12,9 +12,10 @@ from bot.blocks import (
     VALUE_LIMIT,
     answer_message,
     parse_button_value,
+    plain_source,
     source_line,
 )
-from qa.models import Answer
+from qa.models import Answer, DocumentRef, Quote
 from tests.support.answers import sample_answer, sample_quote
 
 
@@ -119,3 +120,22 @@ def test_foreign_button_values_are_ignored():
     assert parse_button_value("not json") is None
     assert parse_button_value('{"x": 1}') is None
     assert parse_button_value(None) is None
+
+
+def test_the_quotes_section_is_in_the_citation_line_and_the_fallback():
+    quote = Quote(
+        "x",
+        0.9,
+        100,
+        101,
+        DocumentRef("d1", "pathlib", "docs/pathlib.html"),
+        section="pathlib > Basic use <intro>",
+        anchor="basic-use",
+    )
+
+    assert source_line(quote) == (
+        "— *pathlib* · pathlib &gt; Basic use &lt;intro&gt; · `docs/pathlib.html` · chars 100–101"
+    )
+    assert plain_source(quote) == (
+        "pathlib (docs/pathlib.html), pathlib &gt; Basic use &lt;intro&gt;, chars 100–101"
+    )

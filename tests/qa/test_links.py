@@ -11,6 +11,7 @@ from qa.links import (
     quote_links,
     text_directive,
     view_path,
+    with_anchor,
     with_text_fragment,
 )
 from qa.models import DocumentRef, Quote
@@ -69,3 +70,37 @@ def test_public_url_must_be_an_http_address(bad):
 
 def test_public_url_loses_its_trailing_slash():
     assert Settings(_env_file=None, public_url="https://x.org/qa/").public_url == "https://x.org/qa"
+
+
+def test_a_web_source_links_to_the_quotes_section_anchor_and_its_text():
+    q = Quote(
+        "Paths are immutable.",
+        0.5,
+        10,
+        30,
+        DocumentRef("abc", "pathlib", "https://docs.example.com/pathlib.html"),
+        section="pathlib > Basic use",
+        anchor="basic-use",
+    )
+    assert quote_links(q, None).source == (
+        "https://docs.example.com/pathlib.html#basic-use:~:text=Paths%20are%20immutable."
+    )
+
+
+def test_an_anchor_is_not_added_to_a_source_that_names_its_own_fragment():
+    q = Quote(
+        "Paths are immutable.",
+        0.5,
+        10,
+        30,
+        DocumentRef("abc", "pathlib", "https://docs.example.com/p.html#top"),
+        anchor="basic-use",
+    )
+    assert quote_links(q, None).source == (
+        "https://docs.example.com/p.html#top:~:text=Paths%20are%20immutable."
+    )
+
+
+def test_anchor_characters_that_mean_something_in_a_fragment_are_encoded():
+    assert with_anchor("https://x.org/a", "ns:~:a&b c") == "https://x.org/a#ns%3A~%3Aa%26b%20c"
+    assert with_anchor("https://x.org/a", "") == "https://x.org/a"
