@@ -6,24 +6,29 @@ from dataclasses import dataclass
 
 from qa.answer.quotes import NEEDS_PREVIOUS, PAIR_MARGIN, PREVIOUS_MARGIN, QUOTE_MARGIN, pick
 from qa.answer.ranker import ScoredSentence
-from qa.models import Sentence
+from qa.models import Document, Sentence
 
 
 @dataclass
 class SentenceTable:
-    """The one part of an index version that ``pick`` reads: its sentence rows."""
+    """The parts of an index version that ``pick`` reads: its sentence rows, and the
+    documents (for their code spans, which a quote never spans)."""
 
     sentences: list[Sentence]
+    documents: dict[str, Document]
 
 
-def table(*docs: tuple[str, list[str]]) -> SentenceTable:
-    rows = []
+def table(*docs: tuple[str, list[str]], code: dict[str, tuple] | None = None) -> SentenceTable:
+    """Each document's sentences one space apart; ``code``: a document's code spans."""
+    rows, documents = [], {}
     for doc, texts in docs:
         offset = 0
         for text in texts:
             rows.append(Sentence(doc, offset, offset + len(text), text))
             offset += len(text) + 1
-    return SentenceTable(rows)
+        spans = (code or {}).get(doc, ())
+        documents[doc] = Document(doc, doc, doc, doc, " ".join(texts), doc, code=spans)
+    return SentenceTable(rows, documents)
 
 
 def scored(**scores: float) -> list[ScoredSentence]:
@@ -172,3 +177,17 @@ def test_pointing_back_never_reaches_into_another_document_or_a_heading():
     assert best(reader, r3=10.0) == [(3,)]  # a heading before
     reader = table(OTHER, ("c", ["It began in 1990 with two members of staff."]))
     assert best(reader, r2=10.0) == [(2,)]  # first of its document
+
+
+def test_sentences_either_side_of_a_code_block_never_join():
+    """Code is no sentence, so the rows before and after a code block are adjacent; their
+    quote would show the code between them."""
+    texts = ["Install it with pip as usual.", "pip install acme", "Then import it by name."]
+    plain = table(("a", [texts[0], texts[2]]))
+    assert [p.rows for p in pick(plain, scored(r0=10.0, r1=9.9), limit=1)] == [(0, 1)]
+
+    start = len(texts[0]) + 1
+    with_code = table(("a", texts), code={"a": ((start, start + len(texts[1])),)})
+    with_code.sentences.pop(1)  # the index makes no sentence of code
+
+    assert [p.rows for p in pick(with_code, scored(r0=10.0, r1=9.9), limit=1)] == [(0,)]
