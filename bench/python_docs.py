@@ -33,11 +33,11 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from bench.reproduce import print_reproduce
+from harness.reproduce import print_reproduce
+from qa.build.build import build_index
 from qa.evaluation.datasets import load_jsonl
 from qa.evaluation.metrics import evaluate
-from qa.index.build import build_index
-from qa.index.embedder import Embedder
+from qa.model.embedder import Embedder
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 

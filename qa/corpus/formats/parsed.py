@@ -101,9 +101,10 @@ class TextBuilder:
         shift = start - lead
         for section in part.sections:
             if lead <= section.start < lead + (end - start):
-                self.sections.append(
-                    _section(section.start + shift, (*within, *section.path), section.anchor)
-                )
+                moved = _section(section.start + shift, (*within, *section.path), section.anchor)
+                if self.sections and self.sections[-1].start == moved.start:
+                    self.sections.pop()  # the chapter's own first heading says more
+                self.sections.append(moved)
         for a, b in part.code:
             a, b = max(a + shift, start), min(b + shift, end)
             if a < b:

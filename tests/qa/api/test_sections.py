@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from harness.servers import serve
 from qa.api.app import create_app
-from qa.index.build import build_index
+from qa.build.build import build_index
 from qa.runtime import Runtime
-from tests.support.servers import serve
 from tests.support.settings import corpus_settings
 
 PAGE = """<html><head><title>Deploy guide</title></head><body>

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from qa.build import distributed
+from qa.build.build import build_index
 from qa.corpus.loader import load_bytes
-from qa.index import distributed
-from qa.index.build import build_index
 from qa.index.layout import current_folder
 from qa.index.store import VersionReader
 from tests.support.settings import corpus_settings

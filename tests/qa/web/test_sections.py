@@ -8,7 +8,7 @@ import re
 import httpx
 
 from qa.api.app import create_app
-from qa.index.build import build_index
+from qa.build.build import build_index
 from qa.runtime import Runtime
 from tests.qa.api.test_sections import PAGE
 from tests.support.settings import corpus_settings

@@ -15,8 +15,12 @@ def test_chapters_follow_the_spine_with_toc_titles():
     assert doc.title == "Desert roads"
     # the manifest lists b before a; the spine reads a first
     assert doc.text.index(FACTS[".epub"]) < doc.text.index("At the oasis")
-    assert [s.path for s in doc.sections] == [("The salt road",), ("The oasis",)]
-    assert doc.section_at(doc.text.index("At the oasis")).label == "The oasis"
+    # each chapter's own heading sits under its table-of-contents title
+    assert [s.path for s in doc.sections] == [
+        ("The salt road", "Chapter one"),
+        ("The oasis", "Chapter two"),
+    ]
+    assert doc.section_at(doc.text.index("At the oasis")).label == "The oasis > Chapter two"
     assert doc.text.startswith("Chapter one")
 
 
