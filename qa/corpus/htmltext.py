@@ -167,7 +167,9 @@ class _Parser(HTMLParser):
         if heading is None and (tag in _HEADINGS or is_entry):
             heading = self._new_id()
             level = _HEADINGS.get(tag) or _ENTRY_DEPTH + self._entry_depth()
-            label = attr["id"] if is_entry else ""
+            # a Python object is named by its id ("pathlib.Path.exists"); other entries
+            # (command-line options, environment variables) by their own text
+            label = attr["id"] if is_entry and "py" in classes else ""
             self.headings[heading] = _Heading(level, attr.get("id", ""), label, "", section_id)
         element = _Element(
             tag,

@@ -237,3 +237,16 @@ def test_a_deeper_heading_then_a_shallower_one_pops_the_path():
     html = "<h1>A</h1><p>one two.</p><h3>B</h3><p>three.</p><h2>C</h2><p>four.</p>"
 
     assert [s.path for s in html_to_text(html).sections] == [("A",), ("A", "B"), ("A", "C")]
+
+
+def test_an_api_entry_is_named_by_its_id_and_an_option_by_its_text():
+    html = (
+        "<div role='main'><h1>json</h1><dl class='py function'>"
+        "<dt class='sig sig-object py' id='json.dumps'>json.dumps(obj)</dt>"
+        "<dd><p>Serialize obj to a JSON string.</p></dd></dl>"
+        "<dl class='std cmdoption'><dt class='sig sig-object std' id='cmdoption-json-tool-indent'>"
+        "--indent</dt><dd><p>Use the given number of spaces.</p></dd></dl></div>"
+    )
+    labels = [s.label for s in html_to_text(html).sections]
+
+    assert labels == ["json", "json > json.dumps", "json > --indent"]
