@@ -99,7 +99,18 @@ def test_answer_has_the_documented_keys(client):
     assert 0.0 <= answer["confidence"] <= 1.0
     assert answer["index_version"] == client.get("/readyz").json()["index_version"]
     quote = answer["quotes"][0]
-    assert set(quote) == {"text", "score", "start", "end", "page", "document", "links"}
+    assert set(quote) == {
+        "text",
+        "score",
+        "start",
+        "end",
+        "page",
+        "section",
+        "anchor",
+        "document",
+        "links",
+    }
+    assert (quote["section"], quote["anchor"]) == ("", "")  # a text file has no headings
     assert set(quote["document"]) == {"id", "title", "source"}
     assert quote["links"] == {
         "view": f"/documents/{quote['document']['id']}/view?start={quote['start']}&end={quote['end']}",
