@@ -46,16 +46,12 @@ class AnswerService:
 
     @property
     def model_ready(self) -> bool:
-        """False while the question model is still loading (an embedder without that
-        notion, such as a test double, is always ready)."""
-        return getattr(self.embedder, "query_ready", True)
+        """False while the question model is still loading."""
+        return self.embedder.query_ready
 
     def embed_question(self, question: str) -> np.ndarray:
         """The question's vector from the query model, never queued behind a build."""
-        embed_query = getattr(self.embedder, "embed_query", None)
-        if embed_query is not None:
-            return embed_query(question)
-        return self.embedder.embed([question])[0]
+        return self.embedder.embed_query(question)
 
     @property
     def index_version(self) -> str | None:

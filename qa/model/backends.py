@@ -37,9 +37,9 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.build.pooling import TokenPass
 from qa.errors import ModelUnavailable
 from qa.model.adapter import merge_adapter
+from qa.model.tokens import TokenPass
 from qa.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)

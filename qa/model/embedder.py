@@ -22,26 +22,51 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.build.pooling import TokenPass
-from qa.model.adapter import adapter_digest
+from qa.model.adapter import adapter_digest, resolve_adapter
 from qa.model.backends import Backend, load_backend, resolve_backend, resolve_model
 from qa.model.batching import MicroBatcher
-from qa.settings import DEFAULT_MODEL
+from qa.model.tokens import TokenPass
+from qa.settings import DEFAULT_MODEL, Settings
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Embedder", "SentenceTransformerEmbedder", "embed_in_batches", "resolve_model"]
+__all__ = [
+    "Embedder",
+    "SentenceTransformerEmbedder",
+    "build_embedder",
+    "embed_in_batches",
+    "resolve_model",
+]
 
 
 class Embedder(Protocol):
-    name: str
+    """What builds and the answer service use of a model."""
+
+    name: str  # what the index records: a version is only read with the model that built it
 
     @property
     def dimensions(self) -> int: ...
 
-    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+    @property
+    def query_ready(self) -> bool:
+        """True once questions are embedded without first loading a model."""
+        ...
 
-    def embed_tokens(self, texts: list[str]) -> list[TokenPass]: ...
+    def warm(self, builds: bool = True) -> None:
+        """Load the question model (and with ``builds`` the build model) now."""
+        ...
+
+    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Vectors for index builds, one row per text."""
+        ...
+
+    def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
+        """Each text's token vectors, for pooled views (builds)."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """One question's vector, never queued behind a build."""
+        ...
 
 
 def embedder_name(model: str, adapter: Path | None, backend: str = "torch") -> str:
@@ -201,3 +226,17 @@ class SentenceTransformerEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         """One question's vector, batched with the questions asked at the same moment."""
         return self._batcher.embed_one(text)
+
+
+def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    """The configured model with its adapter (a copy for builds, one for questions) on the
+    configured backend, loaded on first use, with its threads capped as configured."""
+    adapter = resolve_adapter(settings.adapter, settings.model)
+    return SentenceTransformerEmbedder(
+        settings.model,
+        settings.embed_batch_size,
+        adapter,
+        settings.torch_threads,
+        backend=settings.backend,
+        cache_dir=settings.model_cache_dir or settings.index_dir / "models",
+    )

@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from qa.build.pooling import TokenPass
+from qa.model.tokens import TokenPass
 
 
 class FakeEmbedder:
@@ -44,6 +44,14 @@ class FakeEmbedder:
         self.calls.append(list(texts))
         return [TokenPass(*self._words(text)) for text in texts]
 
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]
+
+    query_ready = True  # nothing to load
+
+    def warm(self, builds: bool = True) -> None:
+        pass
+
 
 class CountingEmbedder:
     """Wraps a real embedder and records every text it was asked to embed."""
@@ -64,3 +72,14 @@ class CountingEmbedder:
     def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
         self.texts += texts
         return self.inner.embed_tokens(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.texts.append(text)
+        return self.inner.embed_query(text)
+
+    @property
+    def query_ready(self) -> bool:
+        return self.inner.query_ready
+
+    def warm(self, builds: bool = True) -> None:
+        self.inner.warm(builds)
