@@ -11,8 +11,9 @@ from __future__ import annotations
 import calendar
 import time
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -180,7 +181,15 @@ def _template(scope, root_path: str) -> str:
     return "unmatched"
 
 
+async def app_metrics(request: Request) -> Metrics:
+    """The app's own counters (``create_app`` keeps them on ``app.state``)."""
+    return request.app.state.metrics
+
+
+AppMetrics = Annotated[Metrics, Depends(app_metrics)]
+
+
 @router.get("/metrics", include_in_schema=False)
-def metrics(request: Request) -> Response:
+def metrics(counters: AppMetrics) -> Response:
     """Prometheus text exposition of this app's registry."""
-    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+    return Response(counters.render(), media_type=CONTENT_TYPE_LATEST)
