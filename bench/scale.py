@@ -28,7 +28,8 @@ import faiss
 import numpy as np
 
 from harness.reproduce import print_reproduce
-from qa.build.build import build_index, chunking_of, split_document, storage_of
+from qa.build.build import build_index, chunking_of, storage_of
+from qa.build.contents import split_document
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import load_bytes
 from qa.corpus.sentences import split_spans

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from qa.build.contents import known_vectors, segment_data, split_documents
-from qa.build.contents import split_document as split_document  # bench imports it from here
 from qa.build.progress import Progress
 from qa.corpus.loader import Scan, Skipped, scan_corpus
 from qa.errors import IndexTooLarge, NoIndex

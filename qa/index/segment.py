@@ -248,9 +248,6 @@ class SegmentReader:
         document = self._docs[doc]
         return Sentence(document.id, int(start), int(end), document.text[start:end])
 
-    def sentence_document(self, row: int) -> str:
-        return self._docs[self._sentence_spans[row][0]].id
-
     def db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
@@ -262,9 +259,6 @@ class SegmentReader:
     def vectors(self, view: str, rows: np.ndarray) -> np.ndarray:
         source = self.searchable.get(view) or self.stored[view]
         return source.vectors(rows)
-
-    def all_vectors(self, view: str) -> np.ndarray:
-        return (self.searchable.get(view) or self.stored[view]).all()
 
     @property
     def vector_bytes(self) -> int:

@@ -29,18 +29,11 @@ from qa.models import Chunk, Document, Sentence
 
 logger = logging.getLogger(__name__)
 
-MANIFEST = manifests.FILE
 
-
-def write_version(folder: Path, manifest: Manifest) -> Manifest:
+def write_version(folder: Path, manifest: Manifest) -> None:
     """Write a version's manifest into the new, empty ``folder``."""
     folder.mkdir(parents=True, exist_ok=False)
-    write_manifest(folder, MANIFEST, manifest.to_json())
-    return manifest
-
-
-def read_manifest(folder: Path) -> Manifest:
-    return manifests.read(folder)
+    write_manifest(folder, manifests.FILE, manifest.to_json())
 
 
 class _Part:
@@ -106,7 +99,7 @@ class VersionReader:
         except FileNotFoundError as exc:
             raise NoIndex(f"index version folder {folder} does not exist") from exc
         weakref.finalize(self, os.close, fd)
-        self.manifest = read_manifest(folder)
+        self.manifest = manifests.read(folder)
         segments_dir = layout.segments_dir(folder.parent.parent)
         self.parts: list[_Part] = []
         chunk0 = sentence0 = 0

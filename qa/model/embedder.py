@@ -56,7 +56,7 @@ class Embedder(Protocol):
         """Load the question model (and with ``builds`` the build model) now."""
         ...
 
-    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         """Vectors for index builds, one row per text."""
         ...
 
@@ -86,7 +86,6 @@ def embed_in_batches(
     texts: list[str],
     batch_size: int,
     sort: bool = True,
-    progress: bool = False,
 ) -> np.ndarray:
     """``run`` over batches of ``texts``, rows in the order of ``texts``.
 
@@ -98,23 +97,12 @@ def embed_in_batches(
     else:
         order = list(range(len(texts)))
     out: np.ndarray | None = None
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(texts), unit="text", desc="embedding")
-    try:
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            vectors = run([texts[i] for i in rows])
-            if out is None:
-                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
-            out[rows] = vectors
-            if bar is not None:
-                bar.update(len(rows))
-    finally:
-        if bar is not None:
-            bar.close()
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        vectors = run([texts[i] for i in rows])
+        if out is None:
+            out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+        out[rows] = vectors
     return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
 
@@ -153,10 +141,10 @@ class _Model:
                     out[i] = result
         return out  # type: ignore[return-value]
 
-    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str]) -> np.ndarray:
         with self.lock:
             backend = self._load()
-            vectors = embed_in_batches(backend.run, texts, self.batch_size, progress=progress)
+            vectors = embed_in_batches(backend.run, texts, self.batch_size)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
@@ -213,11 +201,11 @@ class SentenceTransformerEmbedder:
         if builds:
             self.embed(["warm-up"])
 
-    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         """Vectors for index builds (may take long; never holds up a question)."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        return self._build.encode(texts, progress)
+        return self._build.encode(texts)
 
     def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
         """Each text's token vectors and character offsets, for pooled views (builds)."""

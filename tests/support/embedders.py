@@ -33,7 +33,7 @@ class FakeEmbedder:
             vectors[i] = np.random.default_rng(seed).random(self.dimensions) + 0.01
         return vectors, np.array([m.span() for m in words], dtype=np.int64)
 
-    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         self.calls.append(list(texts))
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for i, text in enumerate(texts):
@@ -65,9 +65,9 @@ class CountingEmbedder:
     def dimensions(self) -> int:
         return self.inner.dimensions
 
-    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         self.texts += texts
-        return self.inner.embed(texts, progress)
+        return self.inner.embed(texts)
 
     def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
         self.texts += texts
