@@ -33,7 +33,7 @@ from qa.errors import (
 )
 from qa.links import public, with_text_fragment
 from qa.settings import Settings
-from qa.web import views
+from qa.web import quote_views
 from qa.web.spans import check_span, parse_span, split
 
 logger = logging.getLogger(__name__)
@@ -133,8 +133,8 @@ def ask_page(page: AppPage, counters: AppMetrics, q: str | None = None) -> HTMLR
     counters.observe_answer(answer, "web")
     return page.render(
         "ask.html", question=q, answer=answer, error=None,
-        quotes=views.quote_views(service, answer.quotes, base),
-        passages=views.passage_views(answer.passages, base),
+        quotes=quote_views.quote_views(service, answer.quotes, base),
+        passages=quote_views.passage_views(answer.passages, base),
     )  # fmt: skip
 
 
@@ -182,6 +182,6 @@ def library_page(page: AppPage) -> HTMLResponse:
     return page.render(
         "library.html", documents=infos, version=version,
         writes=settings.api_key is not None, max_upload_bytes=settings.max_upload_bytes,
-        view_url=lambda doc_id: public(base, views.document_path(doc_id)),
+        view_url=lambda doc_id: public(base, quote_views.document_path(doc_id)),
         web_source=is_url, upload_suffixes=SUPPORTED_SUFFIXES,
     )  # fmt: skip
