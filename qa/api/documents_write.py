@@ -126,8 +126,10 @@ AppWrites = Annotated[Writes, Depends(_writes)]
 def _out(result: WriteResult) -> DocumentWritten:
     return DocumentWritten(
         **schemas.document_out(result.document).model_dump(),
-        path=result.path, action=result.action, index_version=result.index_version,
-    )  # fmt: skip
+        path=result.path,
+        action=result.action,
+        index_version=result.index_version,
+    )
 
 
 class _Unsupported(QAError):
@@ -160,17 +162,22 @@ async def _read(request: Request) -> tuple[str, bytes] | TextDocumentIn:
 
 def _unsupported(kind: str):
     return error_response(
-        415, "unsupported_media_type",
+        415,
+        "unsupported_media_type",
         f"content type {kind or '(none)'!r} is not accepted",
         "send multipart/form-data with a 'file' field, or application/json with title and text",
-    )  # fmt: skip
+    )
 
 
 @router.post(
-    "/documents", status_code=201, response_model=DocumentWritten, operation_id="add_document",
-    dependencies=[Depends(require_write)], openapi_extra=_body_doc("add"),
+    "/documents",
+    status_code=201,
+    response_model=DocumentWritten,
+    operation_id="add_document",
+    dependencies=[Depends(require_write)],
+    openapi_extra=_body_doc("add"),
     responses={**_WRITE_ERRORS, 201: _LINKS},
-)  # fmt: skip
+)
 async def add_document(request: Request, writes: AppWrites):
     """Add a document: multipart field `file`, or JSON {title, text, source_url?}.
 
@@ -181,10 +188,13 @@ async def add_document(request: Request, writes: AppWrites):
 
 
 @router.put(
-    "/documents/{document_id}", response_model=DocumentWritten, operation_id="replace_document",
-    dependencies=[Depends(require_write)], openapi_extra=_body_doc("put in its place"),
+    "/documents/{document_id}",
+    response_model=DocumentWritten,
+    operation_id="replace_document",
+    dependencies=[Depends(require_write)],
+    openapi_extra=_body_doc("put in its place"),
     responses={**_WRITE_ERRORS, **schemas.error_responses(404)},
-)  # fmt: skip
+)
 async def replace_document(document_id: str, request: Request, writes: AppWrites):
     """Replace a document's content, keeping its id and file: a file of the same type, or
     JSON {title, text, source_url?} for a Markdown document. Answerable when it returns."""
@@ -210,10 +220,12 @@ async def _write(request: Request, writes: Writes, text_write, file_write):
 
 
 @router.delete(
-    "/documents/{document_id}", response_model=DocumentWritten, operation_id="delete_document",
+    "/documents/{document_id}",
+    response_model=DocumentWritten,
+    operation_id="delete_document",
     dependencies=[Depends(require_write)],
     responses=schemas.error_responses(401, 404, 409, 503),
-)  # fmt: skip
+)
 async def delete_document(document_id: str, writes: AppWrites) -> DocumentWritten:
     """Remove a document from the corpus folder and from every answer, before returning."""
     return _out(await writes.run(writes.writer.delete, document_id))

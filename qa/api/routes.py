@@ -17,9 +17,11 @@ _ERRORS = schemas.error_responses(400, 401, 413, 422, 503)
 
 
 @router.post(
-    "/ask", response_model=schemas.AskResponse, dependencies=[Depends(require_read)],
+    "/ask",
+    response_model=schemas.AskResponse,
+    dependencies=[Depends(require_read)],
     responses=_ERRORS,
-)  # fmt: skip
+)
 def ask(
     body: schemas.AskRequest, service: Service, settings: AppSettings, counters: AppMetrics
 ) -> schemas.AskResponse:
@@ -30,9 +32,11 @@ def ask(
 
 
 @router.post(
-    "/search", response_model=schemas.SearchResponse, dependencies=[Depends(require_read)],
+    "/search",
+    response_model=schemas.SearchResponse,
+    dependencies=[Depends(require_read)],
     responses=_ERRORS,
-)  # fmt: skip
+)
 def search(
     body: schemas.SearchRequest, service: Service, settings: AppSettings
 ) -> schemas.SearchResponse:
@@ -46,9 +50,11 @@ def search(
 
 
 @router.get(
-    "/documents", response_model=schemas.DocumentList, dependencies=[Depends(require_read)],
+    "/documents",
+    response_model=schemas.DocumentList,
+    dependencies=[Depends(require_read)],
     responses=schemas.error_responses(401, 503),
-)  # fmt: skip
+)
 def documents(service: Service) -> schemas.DocumentList:
     version, infos = service.documents()
     return schemas.DocumentList(
@@ -57,9 +63,12 @@ def documents(service: Service) -> schemas.DocumentList:
 
 
 @router.get(
-    "/documents/{document_id}", response_model=schemas.DocumentDetail, operation_id="get_document",
-    dependencies=[Depends(require_read)], responses=schemas.error_responses(401, 404, 503),
-)  # fmt: skip
+    "/documents/{document_id}",
+    response_model=schemas.DocumentDetail,
+    operation_id="get_document",
+    dependencies=[Depends(require_read)],
+    responses=schemas.error_responses(401, 404, 503),
+)
 def document(document_id: str, service: Service) -> schemas.DocumentDetail:
     """One document with its full extracted text, so anyone can check a quote's span."""
     version, doc = service.document(document_id)
@@ -79,9 +88,11 @@ def readyz(service: Service):
     live = service.live
     if not service.model_ready:
         return error_response(
-            503, "warming_up", "the embedding model is still loading",
+            503,
+            "warming_up",
+            "the embedding model is still loading",
             "retry in a few seconds; the first answers follow at full speed",
-        )  # fmt: skip
+        )
     try:
         reader = live.current()
     except Exception as exc:  # NoIndex and friends: not ready, say why

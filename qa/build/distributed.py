@@ -145,8 +145,9 @@ def ray_session(settings: Settings, cpus: int | None = None) -> Iterator[Any]:
         cpus = cpus or max(settings.ray_workers, os.cpu_count() or 1)
         started = time.perf_counter()
         ray.init(num_cpus=cpus, include_dashboard=False, **quiet)
-        logger.info("local Ray instance with %d CPUs up in %.1f s", cpus,
-                    time.perf_counter() - started)  # fmt: skip
+        logger.info(
+            "local Ray instance with %d CPUs up in %.1f s", cpus, time.perf_counter() - started
+        )
     try:
         yield ray
     finally:
@@ -221,18 +222,31 @@ def _run(
             data.from_items(rows, override_num_blocks=blocks)
             # The actors hold a CPU each for the whole build; parsing and splitting take
             # none, or with as many CPUs as actors they would wait for ever.
-            .map(_parse, fn_kwargs={"corpus": str(settings.corpus_dir)}, num_cpus=0,
-                 compute=data.TaskPoolStrategy(size=workers), max_retries=MAX_RETRIES)
-            .map(_split, fn_kwargs={"settings": settings}, num_cpus=0,
-                 compute=data.TaskPoolStrategy(size=workers), max_retries=MAX_RETRIES)
+            .map(
+                _parse,
+                fn_kwargs={"corpus": str(settings.corpus_dir)},
+                num_cpus=0,
+                compute=data.TaskPoolStrategy(size=workers),
+                max_retries=MAX_RETRIES,
+            )
+            .map(
+                _split,
+                fn_kwargs={"settings": settings},
+                num_cpus=0,
+                compute=data.TaskPoolStrategy(size=workers),
+                max_retries=MAX_RETRIES,
+            )
             .map_batches(
                 actor or EmbedWriter,
                 fn_constructor_kwargs={"settings": settings, "model": model, "known": known},
-                batch_size=None, batch_format="numpy", num_cpus=1,  # a block per call
+                batch_size=None,
+                batch_format="numpy",
+                num_cpus=1,  # a block per call
                 compute=data.ActorPoolStrategy(size=workers),
-                max_restarts=MAX_RETRIES, max_task_retries=MAX_RETRIES,
+                max_restarts=MAX_RETRIES,
+                max_task_retries=MAX_RETRIES,
             )
-        )  # fmt: skip
+        )
         try:
             results = dataset.take_all()
         except Exception as exc:  # a worker's error arrives wrapped in Ray's own types
@@ -318,10 +332,12 @@ def _splits(batch: dict[str, np.ndarray]) -> tuple[list[Split], list[tuple[str, 
             skipped.append((str(path), str(batch["error"][i])))
             continue
         doc = _from_json(batch["document"][i])
-        chunks = [Chunk(cid, doc.id, a, b, doc.text[a:b])
-                  for cid, a, b in json.loads(batch["chunks"][i])]  # fmt: skip
-        sentences = [Sentence(doc.id, a, b, doc.text[a:b])
-                     for a, b in json.loads(batch["sentences"][i])]  # fmt: skip
+        chunks = [
+            Chunk(cid, doc.id, a, b, doc.text[a:b]) for cid, a, b in json.loads(batch["chunks"][i])
+        ]
+        sentences = [
+            Sentence(doc.id, a, b, doc.text[a:b]) for a, b in json.loads(batch["sentences"][i])
+        ]
         splits.append((doc, chunks, sentences))
     return splits, skipped
 
@@ -350,10 +366,10 @@ class EmbedWriter:
         splits, skipped = _splits(batch)
         segment, embedded, reused, chunks, sentences = "", 0, 0, 0, 0
         if splits:
-            data, embedded, reused = segment_data(self.embedder, splits, self._known,
-                                                  Progress(False))  # fmt: skip
-            segment = write_segment(self.settings.index_dir, data, self.embedder.name,
-                                    self.storage)  # fmt: skip
+            data, embedded, reused = segment_data(
+                self.embedder, splits, self._known, Progress(False)
+            )
+            segment = write_segment(self.settings.index_dir, data, self.embedder.name, self.storage)
             chunks, sentences = len(data.chunks), len(data.sentences)
         return {
             "segment": [segment],

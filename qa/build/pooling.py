@@ -106,8 +106,12 @@ def _parts(
             return (sentences[j].start + shift, sentences[j].end + shift)
         return None
 
-    return {"title": (0, len(document.title)), "sentence": inside(i),
-            "previous": inside(i - 1), "next": inside(i + 1)}  # fmt: skip
+    return {
+        "title": (0, len(document.title)),
+        "sentence": inside(i),
+        "previous": inside(i - 1),
+        "next": inside(i + 1),
+    }
 
 
 def pooled_vectors(read: TokenPass, keys: list[Pooled]) -> dict[Pooled, np.ndarray]:

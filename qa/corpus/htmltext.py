@@ -8,11 +8,10 @@ from html.parser import HTMLParser
 # Not "head": its end tag is optional, and hiding until </head> would hide a whole page
 # that leaves it out. Its only text is <title> (taken below); its scripts hide themselves.
 _HIDDEN = {"script", "style", "noscript", "template", "svg", "iframe"}
-_BLOCK = {
-    "p", "div", "section", "article", "header", "footer", "li", "ul", "ol", "br", "tr",
-    "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "main", "nav",
-    "aside", "dd", "dt", "figcaption", "hr",
-}  # fmt: skip
+_BLOCK = set(
+    """p div section article header footer li ul ol br tr table h1 h2 h3 h4 h5 h6 pre
+    blockquote main nav aside dd dt figcaption hr""".split()
+)
 
 
 class _Extractor(HTMLParser):

@@ -191,8 +191,8 @@ class SegmentReader:
             v: vector_files.Stored(folder / file_name(v)) for v in VECTOR_FILES if v not in SEARCHED
         }
         counts = {v: s.rows for v, s in {**self.searchable, **self.stored}.items()}
-        if any(n != (self.chunk_count if v == CHUNKS else self.sentence_count)
-               for v, n in counts.items()):  # fmt: skip
+        expected = {v: self.chunk_count if v == CHUNKS else self.sentence_count for v in counts}
+        if counts != expected:
             raise IndexCorrupt(f"segment {self.id}: vector and row counts disagree")
 
     def _load_rows(self) -> None:
@@ -240,8 +240,9 @@ class SegmentReader:
     def chunk(self, row: int) -> Chunk:
         doc, start, end = self._chunk_spans[row]
         document = self._docs[doc]
-        return Chunk(self._chunk_ids[row], document.id, int(start), int(end),
-                     document.text[start:end])  # fmt: skip
+        return Chunk(
+            self._chunk_ids[row], document.id, int(start), int(end), document.text[start:end]
+        )
 
     def sentence(self, row: int) -> Sentence:
         doc, start, end = self._sentence_spans[row]

@@ -39,8 +39,9 @@ def write_version(folder: Path, manifest: Manifest) -> None:
 class _Part:
     """One segment as a version sees it: where its rows start, and which are deleted."""
 
-    def __init__(self, segment: SegmentReader, deleted: tuple[str, ...], chunk0: int,
-                 sentence0: int) -> None:  # fmt: skip
+    def __init__(
+        self, segment: SegmentReader, deleted: tuple[str, ...], chunk0: int, sentence0: int
+    ) -> None:
         self.segment = segment
         self.chunk0 = chunk0
         self.sentence0 = sentence0

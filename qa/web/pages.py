@@ -93,19 +93,23 @@ class Page:
                 return self.render("error.html", status, heading=heading, message=str(exc))
         logger.error("unmapped domain error on a page: %r", exc)
         return self.render(
-            "error.html", 500, heading="Something went wrong",
+            "error.html",
+            500,
+            heading="Something went wrong",
             message="the server could not show this page",
-        )  # fmt: skip
+        )
 
     def reads_locked(self) -> HTMLResponse | None:
         """With QA_READ_API_KEY set, reads need a header a plain page load cannot send."""
         if self.settings.read_api_key is None:
             return None
         return self.render(
-            "error.html", 401, heading="This server requires an API key for reads",
+            "error.html",
+            401,
+            heading="This server requires an API key for reads",
             message="The web page is off while QA_READ_API_KEY is set; use the HTTP API "
             "with the X-API-Key header.",
-        )  # fmt: skip
+        )
 
 
 async def _page(settings: AppSettings, service: Service) -> Page:
@@ -132,10 +136,13 @@ def ask_page(page: AppPage, counters: AppMetrics, q: str | None = None) -> HTMLR
         return page.error(exc)
     counters.observe_answer(answer, "web")
     return page.render(
-        "ask.html", question=q, answer=answer, error=None,
+        "ask.html",
+        question=q,
+        answer=answer,
+        error=None,
         quotes=quote_views.quote_views(service, answer.quotes, base),
         passages=quote_views.passage_views(answer.passages, base),
-    )  # fmt: skip
+    )
 
 
 @router.get("/documents/{document_id}/view", response_class=HTMLResponse)
@@ -161,9 +168,13 @@ def document_page(
     if span and source_link:
         source_link = with_text_fragment(document.source, excerpt.marked)
     return page.render(
-        "document.html", document=document, span=span, excerpt=excerpt,
-        source_link=source_link, page=document.page_at(span.start) if span else None,
-    )  # fmt: skip
+        "document.html",
+        document=document,
+        span=span,
+        excerpt=excerpt,
+        source_link=source_link,
+        page=document.page_at(span.start) if span else None,
+    )
 
 
 @router.get("/library", response_class=HTMLResponse)
@@ -180,8 +191,12 @@ def library_page(page: AppPage) -> HTMLResponse:
     settings = page.settings
     base = settings.public_url
     return page.render(
-        "library.html", documents=infos, version=version,
-        writes=settings.api_key is not None, max_upload_bytes=settings.max_upload_bytes,
+        "library.html",
+        documents=infos,
+        version=version,
+        writes=settings.api_key is not None,
+        max_upload_bytes=settings.max_upload_bytes,
         view_url=lambda doc_id: public(base, quote_views.document_path(doc_id)),
-        web_source=is_url, upload_suffixes=SUPPORTED_SUFFIXES,
-    )  # fmt: skip
+        web_source=is_url,
+        upload_suffixes=SUPPORTED_SUFFIXES,
+    )
