@@ -28,8 +28,8 @@ import faiss
 import numpy as np
 
 from harness.reproduce import print_reproduce
-from qa.build.build import build_index, chunking_of, split_document, storage_of
-from qa.build.pooling import TokenPass
+from qa.build.build import build_index, chunking_of, storage_of
+from qa.build.contents import split_document
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import load_bytes
 from qa.corpus.sentences import split_spans
@@ -37,6 +37,7 @@ from qa.index import layout, store, vectors
 from qa.index.manifest import Counts, Manifest, SegmentRef
 from qa.index.segment import SegmentData, write_segment
 from qa.index.views import SENTENCES, VECTOR_FILES
+from qa.model.tokens import TokenPass
 from qa.runtime import Runtime, build_embedder
 from qa.settings import Settings
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.answer.service import AnswerService
-from qa.build.build import BuildReport, build_index, split_document
+from qa.build.build import BuildReport, build_index
+from qa.build.contents import split_document
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import load_corpus
 from qa.evaluation.datasets import EvalQuestion, load_wikiqa

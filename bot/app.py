@@ -86,6 +86,8 @@ def link_base(settings: Settings) -> str:
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
     logger.warning(
         "QA_PUBLIC_URL is not set: Slack answers link to http://%s:%d, which only works on "
-        "this machine", host, settings.port,
-    )  # fmt: skip
+        "this machine",
+        host,
+        settings.port,
+    )
     return f"http://{host}:{settings.port}"

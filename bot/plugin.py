@@ -2,7 +2,7 @@
 
 ``qa`` never imports ``bot``; it finds this module through the entry point and calls
 the three hooks of ``qa.plugins.Plugin`` (``mount_http``, ``start_background``,
-``add_cli``), passing the AnswerService and Settings it already built.
+``add_cli``), passing what to ask through (``qa.plugins.Asker``) and the Settings it built.
 """
 
 from __future__ import annotations

@@ -151,8 +151,9 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
         print("error: --workers goes with --ray", file=sys.stderr)
         return 2
     lower_process(settings.build_nice)
-    options = dict(full=args.full, progress=sys.stderr.isatty(), lock_timeout=args.wait,
-                   optimize=args.optimize)  # fmt: skip
+    options = dict(
+        full=args.full, progress=sys.stderr.isatty(), lock_timeout=args.wait, optimize=args.optimize
+    )
     if args.ray is not None:
         from qa.build import distributed
 
@@ -250,8 +251,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         page = f", page {quote.page}" if quote.page else ""
         page += f", {quote.section}" if quote.section else ""
         quoted = "\n".join("> " + line for line in quote.text.splitlines())
-        print(f"{quoted}\n  — {quote.document.title} ({quote.document.source}{page}, "
-              f"characters {quote.start}-{quote.end})")  # fmt: skip
+        print(
+            f"{quoted}\n  — {quote.document.title} ({quote.document.source}{page}, "
+            f"characters {quote.start}-{quote.end})"
+        )
     print(f"confidence {answer.confidence:.2f}, index {answer.index_version}")
     return 0
 

@@ -15,10 +15,17 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from qa.answer.service import AnswerService
+    from qa.models import Answer
     from qa.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+
+class Asker(Protocol):
+    """What a plugin answers through: the answer service's ``ask`` (under `qa serve`, with
+    each answer counted in the app's metrics)."""
+
+    def ask(self, question: str, top_k: int | None = None) -> Answer: ...
 
 
 class Handle(Protocol):
@@ -29,11 +36,11 @@ class Handle(Protocol):
 
 @runtime_checkable
 class Plugin(Protocol):
-    def mount_http(self, app: FastAPI, service: AnswerService, settings: Settings) -> bool:
+    def mount_http(self, app: FastAPI, asker: Asker, settings: Settings) -> bool:
         """Add routes to the HTTP API; True when something was mounted."""
         ...
 
-    def start_background(self, service: AnswerService, settings: Settings) -> Handle | None:
+    def start_background(self, asker: Asker, settings: Settings) -> Handle | None:
         """Start work that runs beside `qa serve` (Socket Mode), or None."""
         ...
 
@@ -57,13 +64,13 @@ def load_plugins() -> list[Plugin]:
     return plugins
 
 
-def mount_http_plugins(app: FastAPI, service: AnswerService, settings: Settings) -> None:
+def mount_http_plugins(app: FastAPI, asker: Asker, settings: Settings) -> None:
     for plugin in load_plugins():
-        plugin.mount_http(app, service, settings)
+        plugin.mount_http(app, asker, settings)
 
 
-def start_background_plugins(service: AnswerService, settings: Settings) -> list[Handle]:
-    handles = [plugin.start_background(service, settings) for plugin in load_plugins()]
+def start_background_plugins(asker: Asker, settings: Settings) -> list[Handle]:
+    handles = [plugin.start_background(asker, settings) for plugin in load_plugins()]
     return [handle for handle in handles if handle is not None]
 
 

@@ -1,8 +1,9 @@
 """The composition root: the one place that builds qa-bot's parts from settings.
 
 Entry points (the CLI, `qa serve`, the Slack plug-in, benchmarks, tests) build a
-Runtime and hand its parts on; nothing below this module constructs an embedder, a live
-index or a writer by itself. ``start`` begins following new index versions and
+Runtime and hand its parts on; nothing below this module constructs a live index or a
+writer by itself, nor an embedder but the Ray build's workers (each loads its own copy with
+qa.model.embedder.build_embedder, as this module does). ``start`` begins following new index versions and
 ``close`` stops it; a Runtime is also a context manager doing both.
 """
 
@@ -14,23 +15,8 @@ from qa.answer.service import AnswerService
 from qa.build.updates import DocumentWriter
 from qa.index import vectors
 from qa.index.live import LiveIndex
-from qa.model.adapter import resolve_adapter
-from qa.model.embedder import Embedder, SentenceTransformerEmbedder
+from qa.model.embedder import Embedder, build_embedder
 from qa.settings import Settings
-
-
-def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    """The configured model with its adapter (a copy for builds, one for questions) on the
-    configured backend, loaded on first use, with its threads capped as configured."""
-    adapter = resolve_adapter(settings.adapter, settings.model)
-    return SentenceTransformerEmbedder(
-        settings.model,
-        settings.embed_batch_size,
-        adapter,
-        settings.torch_threads,
-        backend=settings.backend,
-        cache_dir=settings.model_cache_dir or settings.index_dir / "models",
-    )
 
 
 @dataclass(frozen=True)
@@ -64,9 +50,7 @@ class Runtime:
     def warm(self, builds: bool = True) -> None:
         """Load the question model (and the build model) now, so the first answer (and the
         first upload) do not pay for it; /readyz says ready only after the first."""
-        warm = getattr(self.embedder, "warm", None)
-        if warm is not None:
-            warm(builds)
+        self.embedder.warm(builds)
 
     def close(self) -> None:
         self.live.close()

@@ -13,9 +13,9 @@ DEFAULT_MODEL = "bundled:all-MiniLM-L6-v2"
 # A low-rank adapter fine-tuned for question -> answer-sentence matching (training/train_model.py),
 # shipped inside the package; it applies to the bundled model only.
 BUNDLED_ADAPTER = "bundled:squad-lora"
-# Measured on these machines (bench/build.py, bench/embed_speed.py; bench/README.md): a full
-# build on OpenVINO in fp32 was no faster than on torch; torch in bf16 builds 2-3x faster
-# where the CPU has bf16 arithmetic, with the same answers. "auto" picks it there.
+# "auto": torch in bf16 where the CPU has bf16 arithmetic (builds 2-3x faster, with the
+# same answers: bench/build.py, bench/embed_speed.py, bench/README.md), else torch in
+# fp32 (OpenVINO in fp32 builds no faster than torch).
 DEFAULT_BACKEND = "auto"
 _RAY_ADDRESS = r"(ray://)?([^\s:/\[\]]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}"  # host:port, [v6]:port
 

@@ -2,15 +2,15 @@
 
 "How many hectares of coca did Colombia have in 2019?" finds "Peru had a total of 72,000
 hectares of coca under cultivation in 2019": the report names Colombia, but paragraphs
-away, so the quote is about another country. A name is a run of capitalised words after
-the question's first word ("Prince Antoni", "United States"); it is near the quote when
-any of its words, or the initials of a name of several words ("U.S."), occurs in the
-quote's paragraph, ``NEAR`` sentences either side, or the title, allowing for one word
-opening the other ("Colombian" is near "Colombia"). It is misplaced when it is not near
+away, so the quote is about another country. One of the question's names
+(qa.answer.question: "Prince Antoni", "United States") is near the quote when any of its
+words, or the initials of a name of several words ("U.S."), occurs in the quote's
+paragraph, ``NEAR`` sentences either side, or the title, allowing for one word opening
+the other ("Colombian" is near "Colombia"). It is misplaced when it is not near
 and the document holds each of its missing words elsewhere: a name the document never
 mentions says nothing here (a paragraph on Gandhi need not say "India").
 
-Not read as names, because the text near a right answer often says them otherwise:
+Not counted, because the text near a right answer often says them otherwise:
 acronyms ("UMC" for "United Methodist Church"), months and weekdays, nationality words
 ("French", "Americans"), stop and number words written with a capital ("Two"), and the
 lower-case part of a compound ("Apple-produced" is "Apple"). A question in capitals has
@@ -22,13 +22,13 @@ from __future__ import annotations
 import bisect
 import re
 
+from qa.answer.question import Question
 from qa.index.lexical import ORDINALS, STOPWORDS, analyze, term_set
 from qa.index.version import IndexVersion
 from qa.models import Sentence
 
 NEAR = 2  # sentences either side of the quote that count as near it
 PREFIX = 4  # "Colombian" is near "Colombia", "Peruvian" near "Peru": one opens the other
-RUN = re.compile(r"\b[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*)*")
 NATIONALITY = re.compile(r"(?:ish|ese|ian|ean|ican|ch)s?$")
 CALENDAR_AND_NUMBERS = """january february march april may june july august september october
     november december monday tuesday wednesday thursday friday saturday sunday two three
@@ -36,26 +36,23 @@ CALENDAR_AND_NUMBERS = """january february march april may june july august sept
 NOT_NAMES = STOPWORDS | set(ORDINALS) | set(CALENDAR_AND_NUMBERS)
 
 
-def name_runs(question: str) -> list[list[str]]:
-    """The question's names, each a list of its capitalised words, without the words that
-    are not read as names; the question's first word is never one."""
+def counted_names(question: Question) -> list[list[str]]:
+    """The question's names, each a list of its words, without the words not counted
+    (see the module's docstring)."""
     runs = []
-    for match in RUN.finditer(question):
-        words = match.group(0).split()
-        if match.start() == 0:
-            words = words[1:]
-        kept = [w for w in (_capitalised_part(w) for w in words) if _is_name(w)]
+    for name in question.names:
+        kept = [w for w in (_capitalised_part(w) for w in name) if _is_name(w)]
         if kept:
             runs.append(kept)
     return runs
 
 
-def misplaced_names(question: str, reader: IndexVersion, row: int) -> list[str]:
+def misplaced_names(question: Question, reader: IndexVersion, row: int) -> list[str]:
     """The names in ``question`` that the document of sentence ``row`` holds only far from
     it (see the module's docstring)."""
-    if not any(ch.islower() for ch in question):
+    if not question.cased:
         return []
-    runs = [r for r in name_runs(question) if any(_terms(w) for w in r)]
+    runs = [r for r in counted_names(question) if any(_terms(w) for w in r)]
     if not runs:
         return []
     sentence = reader.sentences[row]

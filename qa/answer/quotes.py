@@ -10,19 +10,17 @@ from dataclasses import dataclass
 from qa.answer.ranker import WORD, ScoredSentence, is_quotable
 from qa.index.version import IndexVersion
 
+# Further quotes are shown only while they score within this much of the best one.
 QUOTE_MARGIN = 0.5
 # A neighbouring sentence scoring within this much of a picked sentence joins its quote:
 # the answer then likely spans both ("... an operation in La Pampa." + "It destroyed 41
-# sites."). Re-chosen for the refitted ranker (bench/README.md): at 1.0, 28% of WikiQA
-# dev top quotes and 16% of XQuAD dev's are pairs, and quote@1 rises on every set
-# (WikiQA 0.677 -> 0.701, XQuAD 0.843 -> 0.861, the article check set 24 -> 26 of 26).
+# sites."). Ranker scores are a weighted sum of features (qa.answer.ranker.WEIGHTS), so
+# this margin is chosen with those weights (bench/README.md has the figures).
 PAIR_MARGIN = 1.0
 # The sentence before also joins, within twice that margin, when it holds at least this
 # share of the question's idf mass (words not in the title) that the picked sentence
-# lacks: the picked one then answers only read with it. On the dev sets with the pooled
-# context view it moved quote@1 on WikiQA dev from 90 to 91 of 127, XQuAD dev 528 of 612
-# either way, and the article's La Pampa question back to its two-sentence quote
-# (thresholds 0.2 to 0.5 and margins 2 to unlimited gave the same or one question less).
+# lacks: the picked one then answers only read with it ("... an operation in La Pampa."
+# "The operation destroyed 41 sites." for "How many sites were destroyed in La Pampa?").
 NEEDS_PREVIOUS = 0.3
 PREVIOUS_MARGIN = 2.0
 # Two quotes sharing this share of their words (Jaccard) say the same thing: a passage
@@ -31,8 +29,6 @@ NEAR_DUPLICATE = 0.8
 # A sentence that opens by pointing back ("He is also the oldest quarterback ever to play
 # in a Super Bowl.", "This valley is also the focus ...") does not say who or what alone:
 # the sentence before joins its quote, whatever its score, so the quote reads on its own.
-# On the dev sets it made 9% more of XQuAD's top quotes pairs (17.6% -> 27.0%) and 3.5%
-# more of WikiQA's; quote@1 rose on XQuAD (0.858 -> 0.866) and held on every other set.
 POINTS_BACK = re.compile(
     r"(?:he|she|it|they|his|her|its|their|him|them|this|these|those|such)\b", re.IGNORECASE
 )

@@ -7,9 +7,8 @@ import math
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
-from qa.answer.definitions import asked_acronyms, spells_out
+from qa.answer.definitions import spells_out
+from qa.answer.question import Question
 from qa.answer.retriever import ChunkHit
 from qa.index.lexical import term_set
 from qa.index.version import IndexVersion
@@ -68,7 +67,7 @@ def is_quotable(text: str) -> bool:
 
 
 def candidate_rows(
-    reader: IndexVersion, hits: list[ChunkHit], query_vector: np.ndarray
+    reader: IndexVersion, hits: list[ChunkHit], question: Question
 ) -> tuple[set[int], dict[str, float]]:
     """Quotable sentences of the best documents plus the nearest sentences anywhere.
 
@@ -82,7 +81,8 @@ def candidate_rows(
     best = top[0][1] if top else 1.0
     strength = {doc: score / best for doc, score in top}
     rows = {r for doc, _ in top for r in _offered(reader, doc, hits)}
-    rows.update(r for r, _ in reader.dense_search(SENTENCES, query_vector, DENSE_SENTENCES))
+    nearest = reader.dense_search(SENTENCES, question.vector, DENSE_SENTENCES)
+    rows.update(r for r, _ in nearest)
     return {r for r in rows if quotable_row(reader, r)}, strength
 
 
@@ -111,22 +111,17 @@ def _offered(reader: IndexVersion, document_id: str, hits: list[ChunkHit]) -> li
 
 
 def rank(
-    reader: IndexVersion,
-    question_vector: np.ndarray,
-    idf: dict[str, float],
-    rows: set[int],
-    strength: dict[str, float],
-    question: str = "",
+    reader: IndexVersion, question: Question, rows: set[int], strength: dict[str, float]
 ) -> list[ScoredSentence]:
-    """Score each candidate sentence with its own words and its context; ``idf`` holds the
-    question's analysed words (``reader.idf``)."""
+    """Score each candidate sentence with its own words and its context, weighing the
+    question's words by their idf in ``reader``."""
     if not rows:
         return []
-    acronyms = asked_acronyms(question)
+    idf = question.idf
     total = sum(idf.values()) or 1.0
     ordered = sorted(rows)
     cosines = {
-        view.feature: reader.cosines(view.name, ordered, question_vector) for view in SENTENCE_VIEWS
+        view.feature: reader.cosines(view.name, ordered, question.vector) for view in SENTENCE_VIEWS
     }
     # The question words each document's title does not already cover, once per document.
     residuals: dict[str, tuple[dict[str, float], float]] = {}
@@ -149,7 +144,7 @@ def rank(
             "length": math.log1p(len(sentence.text.split())),
             "residual": sum(w for t, w in residual.items() if t in own) / residual_total,
             "residual_context": sum(w for t, w in residual.items() if t in around) / residual_total,
-            "defines": float(spells_out(sentence.text, acronyms)),
+            "defines": float(spells_out(sentence.text, question.acronyms)),
         }
         score = sum(WEIGHTS.get(k, 0.0) * v for k, v in features.items())
         out.append(ScoredSentence(row, score, features))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
+from qa.answer.question import Question
 from qa.index.version import IndexVersion
 from qa.index.views import CHUNKS
 
@@ -35,11 +34,9 @@ def fuse(dense: list[tuple[int, float]], lexical: list[tuple[int, float]]) -> li
     return sorted(hits, key=lambda h: (-h.score, h.row))
 
 
-def retrieve(
-    reader: IndexVersion, query_vector: np.ndarray, terms: list[str], k: int = CANDIDATES
-) -> list[ChunkHit]:
+def retrieve(reader: IndexVersion, question: Question, k: int = CANDIDATES) -> list[ChunkHit]:
     """Candidate chunks for a question, best first."""
     return fuse(
-        reader.dense_search(CHUNKS, query_vector, k),
-        reader.lexical_search(terms, k),
+        reader.dense_search(CHUNKS, question.vector, k),
+        reader.lexical_search(list(question.terms), k),
     )

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer import confidence, misplaced, names, ranker
+from qa.answer.question import Question
 from qa.answer.quotes import pick
 from qa.answer.retriever import ChunkHit, retrieve
 from qa.errors import DocumentNotFound, InvalidQuestion
-from qa.index.lexical import analyze, idf
+from qa.index.lexical import idf
 from qa.index.live import LiveIndex
 from qa.index.version import IndexVersion
 from qa.model.embedder import Embedder
@@ -46,16 +47,12 @@ class AnswerService:
 
     @property
     def model_ready(self) -> bool:
-        """False while the question model is still loading (an embedder without that
-        notion, such as a test double, is always ready)."""
-        return getattr(self.embedder, "query_ready", True)
+        """False while the question model is still loading."""
+        return self.embedder.query_ready
 
     def embed_question(self, question: str) -> np.ndarray:
         """The question's vector from the query model, never queued behind a build."""
-        embed_query = getattr(self.embedder, "embed_query", None)
-        if embed_query is not None:
-            return embed_query(question)
-        return self.embedder.embed([question])[0]
+        return self.embedder.embed_query(question)
 
     @property
     def index_version(self) -> str | None:
@@ -95,16 +92,15 @@ class AnswerService:
         question = self.clean_question(question)
         reader = self.live.current()
         vector = self.embed_question(question)
-        terms = analyze(question)
-        hits = retrieve(reader, vector, terms)
-        rows, strength = ranker.candidate_rows(reader, hits, vector)
-        weights = reader.idf(terms)
-        ranked = ranker.rank(reader, vector, weights, rows, strength, question)
+        asked = Question.read(question, reader, vector)  # every stage below reads this
+        hits = retrieve(reader, asked)
+        rows, strength = ranker.candidate_rows(reader, hits, asked)
+        ranked = ranker.rank(reader, asked, rows, strength)
         unseen_idf = idf(0, len(reader.chunks))
-        coverage = confidence.corpus_coverage(weights, unseen_idf)
-        unseen = confidence.unseen_terms(weights, unseen_idf)
-        absent = names.absent_names(question, reader, unseen) if unseen else []
-        away = misplaced.misplaced_names(question, reader, ranked[0].row) if ranked else []
+        coverage = confidence.corpus_coverage(asked.idf, unseen_idf)
+        unseen = confidence.unseen_terms(asked.idf, unseen_idf)
+        absent = names.absent_names(asked, reader, unseen) if unseen else []
+        away = misplaced.misplaced_names(asked, reader, ranked[0].row) if ranked else []
         found = confidence.evidence(ranked, coverage, bool(absent), bool(away))
         return Ranking(question, reader, vector, hits, ranked, found, confidence.confidence(found))
 
@@ -142,8 +138,7 @@ class AnswerService:
         query = self.clean_question(query)
         k = self._top_k(top_k)
         reader = self.live.current()
-        vector = self.embed_question(query)
-        hits = retrieve(reader, vector, analyze(query))
+        hits = retrieve(reader, Question.read(query, reader, self.embed_question(query)))
         return reader.version, [self._chunk_quote(reader, h.row, h.score) for h in hits[:k]]
 
     def documents(self) -> tuple[str, list[DocumentInfo]]:

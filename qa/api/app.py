@@ -56,7 +56,7 @@ def create_app(runtime: Parts, plugins: bool = True) -> FastAPI:
     if plugins:
         # the plugins' answers (Slack) are counted like the API's and the page's
         metered = MeteredAsker(runtime.service, app.state.metrics, "slack")
-        mount_http_plugins(app, metered, runtime.settings)  # type: ignore[arg-type]
+        mount_http_plugins(app, metered, runtime.settings)
     # Outermost last: RequestMetrics > CatchAll (errors.install) > BodySizeLimit >
     # JsonBodyGuard > app, so every answer, errors included, is counted.
     app.add_middleware(JsonBodyGuard)

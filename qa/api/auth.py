@@ -7,6 +7,7 @@ import hmac
 from fastapi import Request
 from pydantic import SecretStr
 
+from qa.api.deps import AppSettings
 from qa.errors import Unauthorized
 
 
@@ -20,16 +21,14 @@ def _matches(given: str | None, *keys: SecretStr | None) -> bool:
     )
 
 
-def require_read(request: Request) -> None:
-    settings = request.app.state.settings
+async def require_read(request: Request, settings: AppSettings) -> None:
     if settings.read_api_key is None:
         return
     if not _matches(request.headers.get("x-api-key"), settings.read_api_key, settings.api_key):
         raise Unauthorized("this server requires an API key for reads")
 
 
-def require_write(request: Request) -> None:
-    settings = request.app.state.settings
+async def require_write(request: Request, settings: AppSettings) -> None:
     if settings.api_key is None or not settings.api_key.get_secret_value():
         raise Unauthorized("writes are disabled: set QA_API_KEY on the server to enable them")
     if not _matches(request.headers.get("x-api-key"), settings.api_key):

@@ -12,6 +12,9 @@ import asyncio
 import functools
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +23,9 @@ from starlette.datastructures import UploadFile
 
 from qa.api import schemas
 from qa.api.auth import require_write
+from qa.api.deps import AppMetrics, Writer, WriteThreads
 from qa.api.errors import error_response
+from qa.api.metrics import Metrics
 from qa.build.updates import DocumentWriter, WriteResult
 from qa.corpus.folder import MAX_NAME_BYTES
 from qa.corpus.formats import MEDIA_TYPES, SUPPORTED_SUFFIXES
@@ -94,24 +99,37 @@ _LINKS = {
 }
 
 
-def _writer(request: Request) -> DocumentWriter:
-    return request.app.state.document_writer
+@dataclass(frozen=True)
+class Writes:
+    """The app's document writer, run off the event loop on its write threads, with each
+    write's duration counted in the app's metrics."""
+
+    writer: DocumentWriter
+    threads: ThreadPoolExecutor
+    counters: Metrics
+
+    async def run(self, write, *args) -> WriteResult:
+        started = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(self.threads, write, *args)
+        self.counters.observe_update(result.action, time.perf_counter() - started)
+        return result
 
 
-async def _timed(request: Request, write, *args) -> WriteResult:
-    """Run a write off the event loop; its duration goes to the app's metrics."""
-    started = time.perf_counter()
-    loop = asyncio.get_running_loop()
-    result = await loop.run_in_executor(request.app.state.write_threads, write, *args)
-    request.app.state.metrics.observe_update(result.action, time.perf_counter() - started)
-    return result
+async def _writes(writer: Writer, threads: WriteThreads, counters: AppMetrics) -> Writes:
+    return Writes(writer, threads, counters)
+
+
+AppWrites = Annotated[Writes, Depends(_writes)]
 
 
 def _out(result: WriteResult) -> DocumentWritten:
     return DocumentWritten(
         **schemas.document_out(result.document).model_dump(),
-        path=result.path, action=result.action, index_version=result.index_version,
-    )  # fmt: skip
+        path=result.path,
+        action=result.action,
+        index_version=result.index_version,
+    )
 
 
 class _Unsupported(QAError):
@@ -144,61 +162,70 @@ async def _read(request: Request) -> tuple[str, bytes] | TextDocumentIn:
 
 def _unsupported(kind: str):
     return error_response(
-        415, "unsupported_media_type",
+        415,
+        "unsupported_media_type",
         f"content type {kind or '(none)'!r} is not accepted",
         "send multipart/form-data with a 'file' field, or application/json with title and text",
-    )  # fmt: skip
+    )
 
 
 @router.post(
-    "/documents", status_code=201, response_model=DocumentWritten, operation_id="add_document",
-    dependencies=[Depends(require_write)], openapi_extra=_body_doc("add"),
+    "/documents",
+    status_code=201,
+    response_model=DocumentWritten,
+    operation_id="add_document",
+    dependencies=[Depends(require_write)],
+    openapi_extra=_body_doc("add"),
     responses={**_WRITE_ERRORS, 201: _LINKS},
-)  # fmt: skip
-async def add_document(request: Request):
+)
+async def add_document(request: Request, writes: AppWrites):
     """Add a document: multipart field `file`, or JSON {title, text, source_url?}.
 
     Returns once the document is answerable, with the index version that has it. A name
     already in the corpus gets 409 with that document's id: PUT /documents/{id} replaces.
     """
-    writer = _writer(request)
-    return await _write(request, writer.add_text, writer.add_file)
+    return await _write(request, writes, writes.writer.add_text, writes.writer.add_file)
 
 
 @router.put(
-    "/documents/{document_id}", response_model=DocumentWritten, operation_id="replace_document",
-    dependencies=[Depends(require_write)], openapi_extra=_body_doc("put in its place"),
+    "/documents/{document_id}",
+    response_model=DocumentWritten,
+    operation_id="replace_document",
+    dependencies=[Depends(require_write)],
+    openapi_extra=_body_doc("put in its place"),
     responses={**_WRITE_ERRORS, **schemas.error_responses(404)},
-)  # fmt: skip
-async def replace_document(document_id: str, request: Request):
+)
+async def replace_document(document_id: str, request: Request, writes: AppWrites):
     """Replace a document's content, keeping its id and file: a file of the same type, or
     JSON {title, text, source_url?} for a Markdown document. Answerable when it returns."""
-    writer = _writer(request)
     return await _write(
         request,
-        functools.partial(writer.replace_text, document_id),
-        functools.partial(writer.replace_file, document_id),
+        writes,
+        functools.partial(writes.writer.replace_text, document_id),
+        functools.partial(writes.writer.replace_file, document_id),
     )
 
 
-async def _write(request: Request, text_write, file_write):
+async def _write(request: Request, writes: Writes, text_write, file_write):
     """Read the body (JSON or a file) and hand it to the matching write."""
     try:
         got = await _read(request)
     except _Unsupported as exc:
         return _unsupported(str(exc))
     if isinstance(got, TextDocumentIn):
-        result = await _timed(request, text_write, got.title, got.text, got.source_url)
+        result = await writes.run(text_write, got.title, got.text, got.source_url)
     else:
-        result = await _timed(request, file_write, *got)
+        result = await writes.run(file_write, *got)
     return _out(result)
 
 
 @router.delete(
-    "/documents/{document_id}", response_model=DocumentWritten, operation_id="delete_document",
+    "/documents/{document_id}",
+    response_model=DocumentWritten,
+    operation_id="delete_document",
     dependencies=[Depends(require_write)],
     responses=schemas.error_responses(401, 404, 409, 503),
-)  # fmt: skip
-async def delete_document(document_id: str, request: Request) -> DocumentWritten:
+)
+async def delete_document(document_id: str, writes: AppWrites) -> DocumentWritten:
     """Remove a document from the corpus folder and from every answer, before returning."""
-    return _out(await _timed(request, _writer(request).delete, document_id))
+    return _out(await writes.run(writes.writer.delete, document_id))

@@ -63,9 +63,12 @@ def translate(exc: BaseException) -> JSONResponse:
     """The response for any exception raised while handling a request."""
     if isinstance(exc, errors.DocumentExists):
         return error_response(
-            409, "document_exists", str(exc),
-            f"PUT /documents/{exc.document_id} replaces it", document_id=exc.document_id,
-        )  # fmt: skip
+            409,
+            "document_exists",
+            str(exc),
+            f"PUT /documents/{exc.document_id} replaces it",
+            document_id=exc.document_id,
+        )
     if isinstance(exc, errors.QAError):
         for kind, status, code, hint in STATUS:
             if isinstance(exc, kind):
@@ -83,9 +86,11 @@ def translate(exc: BaseException) -> JSONResponse:
         return error_response(422, "invalid_encoding", f"the request is not valid text: {exc}")
     logger.error("unexpected error while handling a request", exc_info=exc)
     return error_response(
-        503, "internal_error", "the server could not complete the request",
+        503,
+        "internal_error",
+        "the server could not complete the request",
         "the error is in the server log; retry, and report it if it persists",
-    )  # fmt: skip
+    )
 
 
 def _validation_message(exc: RequestValidationError) -> str:

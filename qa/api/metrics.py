@@ -11,8 +11,9 @@ from __future__ import annotations
 import calendar
 import time
 from collections.abc import Iterator
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -43,30 +44,45 @@ class Metrics:
     def __init__(self, live: LiveIndex) -> None:
         self.registry = registry = CollectorRegistry()
         self.requests = Counter(
-            "qa_http_requests", "HTTP requests by route template, method and status",
-            ["route", "method", "status"], registry=registry,
-        )  # fmt: skip
+            "qa_http_requests",
+            "HTTP requests by route template, method and status",
+            ["route", "method", "status"],
+            registry=registry,
+        )
         self.latency = Histogram(
-            "qa_http_request_duration_seconds", "HTTP request latency by route template",
-            ["route", "method"], buckets=LATENCY_BUCKETS, registry=registry,
-        )  # fmt: skip
+            "qa_http_request_duration_seconds",
+            "HTTP request latency by route template",
+            ["route", "method"],
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        )
         self.answers = Counter(
-            "qa_answers", "questions answered with quotes or abstained, by interface",
-            ["outcome", "interface"], registry=registry,
-        )  # fmt: skip
+            "qa_answers",
+            "questions answered with quotes or abstained, by interface",
+            ["outcome", "interface"],
+            registry=registry,
+        )
         self.confidence = Histogram(
-            "qa_answer_confidence", "calibrated confidence of every answer (answered or not)",
-            ["interface"], buckets=CONFIDENCE_BUCKETS, registry=registry,
-        )  # fmt: skip
+            "qa_answer_confidence",
+            "calibrated confidence of every answer (answered or not)",
+            ["interface"],
+            buckets=CONFIDENCE_BUCKETS,
+            registry=registry,
+        )
         self.updates = Histogram(
             "qa_index_update_duration_seconds",
             "document writes through the API, from request to the new version served",
-            ["action"], buckets=UPDATE_BUCKETS, registry=registry,
-        )  # fmt: skip
+            ["action"],
+            buckets=UPDATE_BUCKETS,
+            registry=registry,
+        )
         self.slack = Counter(
-            "qa_slack_events", "Slack events received, deduplicated (redeliveries and repeats) "
-            "and messages dropped after retries", ["outcome"], registry=registry,
-        )  # fmt: skip
+            "qa_slack_events",
+            "Slack events received, deduplicated (redeliveries and repeats) "
+            "and messages dropped after retries",
+            ["outcome"],
+            registry=registry,
+        )
         for interface in INTERFACES:
             for outcome in ("answered", "abstained"):
                 self.answers.labels(outcome, interface)
@@ -115,14 +131,16 @@ class IndexCollector(Collector):
         built = _epoch(manifest.built_at)
         if built is not None:
             yield GaugeMetricFamily(
-                "qa_index_age_seconds", "seconds since the served version was built",
+                "qa_index_age_seconds",
+                "seconds since the served version was built",
                 value=max(0.0, time.time() - built),
-            )  # fmt: skip
+            )
         for name in ("documents", "chunks", "sentences"):
             yield GaugeMetricFamily(
-                f"qa_index_{name}", f"{name} in the served index version",
+                f"qa_index_{name}",
+                f"{name} in the served index version",
                 value=getattr(manifest.counts, name),
-            )  # fmt: skip
+            )
         if manifest.build_seconds is not None:
             yield GaugeMetricFamily(
                 "qa_index_build_duration_seconds",
@@ -180,7 +198,15 @@ def _template(scope, root_path: str) -> str:
     return "unmatched"
 
 
+async def app_metrics(request: Request) -> Metrics:
+    """The app's own counters (``create_app`` keeps them on ``app.state``)."""
+    return request.app.state.metrics
+
+
+AppMetrics = Annotated[Metrics, Depends(app_metrics)]
+
+
 @router.get("/metrics", include_in_schema=False)
-def metrics(request: Request) -> Response:
+def metrics(counters: AppMetrics) -> Response:
     """Prometheus text exposition of this app's registry."""
-    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+    return Response(counters.render(), media_type=CONTENT_TYPE_LATEST)

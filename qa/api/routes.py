@@ -4,69 +4,74 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from qa.answer.service import AnswerService
 from qa.api import schemas
 from qa.api.auth import require_read
+from qa.api.deps import AppMetrics, AppSettings, Service
 from qa.api.errors import error_response
 
 router = APIRouter()
 _ERRORS = schemas.error_responses(400, 401, 413, 422, 503)
 
 
-def _service(request: Request) -> AnswerService:
-    return request.app.state.service
-
-
-def _public_url(request: Request) -> str | None:
-    return request.app.state.settings.public_url
-
-
 @router.post(
-    "/ask", response_model=schemas.AskResponse, dependencies=[Depends(require_read)],
+    "/ask",
+    response_model=schemas.AskResponse,
+    dependencies=[Depends(require_read)],
     responses=_ERRORS,
-)  # fmt: skip
-def ask(body: schemas.AskRequest, request: Request) -> schemas.AskResponse:
+)
+def ask(
+    body: schemas.AskRequest, service: Service, settings: AppSettings, counters: AppMetrics
+) -> schemas.AskResponse:
     """Answer with verbatim quotes (best first) and the passages they came from."""
-    answer = _service(request).ask(body.question, body.top_k)
-    request.app.state.metrics.observe_answer(answer, "api")
-    return schemas.answer_out(answer, _public_url(request))
+    answer = service.ask(body.question, body.top_k)
+    counters.observe_answer(answer, "api")
+    return schemas.answer_out(answer, settings.public_url)
 
 
 @router.post(
-    "/search", response_model=schemas.SearchResponse, dependencies=[Depends(require_read)],
+    "/search",
+    response_model=schemas.SearchResponse,
+    dependencies=[Depends(require_read)],
     responses=_ERRORS,
-)  # fmt: skip
-def search(body: schemas.SearchRequest, request: Request) -> schemas.SearchResponse:
+)
+def search(
+    body: schemas.SearchRequest, service: Service, settings: AppSettings
+) -> schemas.SearchResponse:
     """Cited passages for a query, without quote extraction."""
-    version, passages = _service(request).search(body.query, body.top_k)
+    version, passages = service.search(body.query, body.top_k)
     return schemas.SearchResponse(
         query=body.query,
-        passages=[schemas.quote_out(p, _public_url(request)) for p in passages],
+        passages=[schemas.quote_out(p, settings.public_url) for p in passages],
         index_version=version,
     )
 
 
 @router.get(
-    "/documents", response_model=schemas.DocumentList, dependencies=[Depends(require_read)],
+    "/documents",
+    response_model=schemas.DocumentList,
+    dependencies=[Depends(require_read)],
     responses=schemas.error_responses(401, 503),
-)  # fmt: skip
-def documents(request: Request) -> schemas.DocumentList:
-    version, infos = _service(request).documents()
+)
+def documents(service: Service) -> schemas.DocumentList:
+    version, infos = service.documents()
     return schemas.DocumentList(
         index_version=version, documents=[schemas.summary_out(i) for i in infos]
     )
 
 
 @router.get(
-    "/documents/{document_id}", response_model=schemas.DocumentDetail, operation_id="get_document",
-    dependencies=[Depends(require_read)], responses=schemas.error_responses(401, 404, 503),
-)  # fmt: skip
-def document(document_id: str, request: Request) -> schemas.DocumentDetail:
+    "/documents/{document_id}",
+    response_model=schemas.DocumentDetail,
+    operation_id="get_document",
+    dependencies=[Depends(require_read)],
+    responses=schemas.error_responses(401, 404, 503),
+)
+def document(document_id: str, service: Service) -> schemas.DocumentDetail:
     """One document with its full extracted text, so anyone can check a quote's span."""
-    version, doc = _service(request).document(document_id)
+    version, doc = service.document(document_id)
     return schemas.detail_out(doc, version)
 
 
@@ -77,16 +82,17 @@ def healthz() -> dict:
 
 
 @router.get("/readyz", responses=schemas.error_responses(503))
-def readyz(request: Request):
+def readyz(service: Service):
     """Ready when the question model and an index are loaded: the index version and counts;
     503 with the reason otherwise."""
-    service = _service(request)
     live = service.live
     if not service.model_ready:
         return error_response(
-            503, "warming_up", "the embedding model is still loading",
+            503,
+            "warming_up",
+            "the embedding model is still loading",
             "retry in a few seconds; the first answers follow at full speed",
-        )  # fmt: skip
+        )
     try:
         reader = live.current()
     except Exception as exc:  # NoIndex and friends: not ready, say why

@@ -37,9 +37,10 @@ class DocumentOut(BaseModel):
 
 class LinksOut(BaseModel):
     view: str = Field(
-        ..., description="the document view scrolled to the highlighted span "
-        "(absolute when QA_PUBLIC_URL is set)"
-    )  # fmt: skip
+        ...,
+        description="the document view scrolled to the highlighted span "
+        "(absolute when QA_PUBLIC_URL is set)",
+    )
     source: str | None = Field(
         None, description="the original web page with a #:~:text= fragment, for URL sources"
     )
@@ -127,11 +128,16 @@ def document_out(ref: DocumentRef) -> DocumentOut:
 def quote_out(quote: Quote, base_url: str | None = None) -> QuoteOut:
     links = quote_links(quote, base_url)
     return QuoteOut(
-        text=quote.text, score=quote.score, start=quote.start, end=quote.end,
-        page=quote.page, section=quote.section, anchor=quote.anchor,
+        text=quote.text,
+        score=quote.score,
+        start=quote.start,
+        end=quote.end,
+        page=quote.page,
+        section=quote.section,
+        anchor=quote.anchor,
         document=document_out(quote.document),
         links=LinksOut(view=links.view, source=links.source),
-    )  # fmt: skip
+    )
 
 
 def answer_out(answer: Answer, base_url: str | None = None) -> AskResponse:
@@ -155,7 +161,12 @@ def summary_out(info: DocumentInfo) -> DocumentSummary:
 
 def detail_out(document: Document, version: str) -> DocumentDetail:
     return DocumentDetail(
-        id=document.id, title=document.title, source=document.source, path=document.path,
-        text=document.text, content_hash=document.content_hash, pages=[list(p) for p in document.pages],
+        id=document.id,
+        title=document.title,
+        source=document.source,
+        path=document.path,
+        text=document.text,
+        content_hash=document.content_hash,
+        pages=[list(p) for p in document.pages],
         index_version=version,
-    )  # fmt: skip
+    )

@@ -16,9 +16,9 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from qa.build.contents import known_vectors, segment_data, split_documents
-from qa.build.contents import split_document as split_document  # bench imports it from here
 from qa.build.progress import Progress
 from qa.corpus.loader import Scan, Skipped, scan_corpus
 from qa.errors import IndexTooLarge, NoIndex
@@ -86,14 +86,95 @@ def build_locked(
 ) -> BuildReport:
     """``build_index`` for a caller already holding ``layout.writer_lock``, so that a
     corpus edit and the build that publishes it happen as one step (see qa.build.updates)."""
-    started = time.perf_counter()
-    layout.clean_leftovers(settings.index_dir)
-    previous, reason = previous_version(settings, embedder.name, full)
     bar = Progress(progress)
     try:
-        return _build(settings, embedder, previous, reason, optimize, bar, started)
+        return run_build(settings, LocalWriter(settings, embedder), full, optimize, bar)
     finally:
         bar.close()
+
+
+class SegmentWriter(Protocol):
+    """Where a build parses, splits and embeds its new and changed files into segments:
+    in this process (``LocalWriter``) or on Ray (qa.build.distributed)."""
+
+    model: str  # the embedder's name, which the version records
+    parses: bool  # True: the corpus scan parses the changed files here, before ``write``
+
+    def write(self, scan: Scan, plan: Plan, bar: Progress) -> Written:
+        """The new segments for the scan's new and changed files and the plan's carried
+        documents (none at all when there are none)."""
+        ...
+
+    def dimensions(self, written: Written) -> int:
+        """The model's dimensions, for a first version (no last version to read them from)."""
+        ...
+
+
+def run_build(
+    settings: Settings, writer: SegmentWriter, full: bool, optimize: bool, bar: Progress
+) -> BuildReport:
+    """The one build sequence, local or on Ray; the caller holds the writer lock.
+
+    Plan from the last version and the corpus scan, write the new segments, then publish
+    a version listing them beside the kept ones, unless the live version already holds
+    the corpus as it is."""
+    started = time.perf_counter()
+    layout.clean_leftovers(settings.index_dir)
+    previous, reason = previous_version(settings, writer.model, full)
+    scan = scan_corpus(settings.corpus_dir, known_hashes(previous), bar.file, writer.parses)
+    plan = plan_build(settings, previous, reason, scan.unchanged)
+    written = writer.write(scan, plan, bar)
+    changes = plan.changes(list(written.parsed))
+    skipped = [*scan.skipped, *written.skipped]
+    if up_to_date(plan, changes, optimize):
+        return _unchanged_report(plan, skipped, started)
+    dims = previous.manifest.dimensions if previous else writer.dimensions(written)
+    # from the rows really written: a distributed build's driver estimates nothing
+    check_memory(settings, plan.kept, written.chunks + written.sentences, dims)
+    draft = Draft(plan, written, changes, skipped, writer.model, dims)
+    return _publish(settings, draft, optimize, started)
+
+
+class LocalWriter:
+    """Embeds and writes one segment in this process, with the build's progress bar."""
+
+    parses = True
+
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.model = embedder.name
+
+    def write(self, scan: Scan, plan: Plan, bar: Progress) -> Written:
+        parsed = tuple(d.path for d in scan.documents)
+        documents = [*scan.documents, *plan.carried]
+        if not documents:
+            return Written(parsed=parsed)
+        # before embedding, from an estimate: a corpus too large fails at once
+        dims = plan.previous.manifest.dimensions if plan.previous else self.embedder.dimensions
+        check_memory(self.settings, plan.kept, estimated_rows(self.settings, documents), dims)
+        splits = split_documents(self.settings, documents)
+        data, embedded, reused = segment_data(
+            self.embedder,
+            splits,
+            lambda wanted: known_vectors(plan.previous, plan.reusable, wanted),
+            bar,
+        )
+        bar.stage("writing")
+        storage = storage_of(self.settings)
+        segment = write_segment(self.settings.index_dir, data, self.embedder.name, storage)
+        return Written(
+            refs=(SegmentRef(segment),),
+            documents=len(documents),
+            chunks=len(data.chunks),
+            sentences=len(data.sentences),
+            embedded=embedded,
+            reused=reused,
+            parsed=parsed,
+        )
+
+    def dimensions(self, written: Written) -> int:
+        return self.embedder.dimensions
 
 
 @dataclass(frozen=True)
@@ -108,19 +189,25 @@ class Plan:
     carried: list[Document]  # unchanged documents written again (a rewrite only)
     reusable: list[Document]  # the last version's documents whose vectors may be copied
     refs: list[SegmentRef]  # the last version's segments kept, with their deletions
+    unchanged: list[str]  # the corpus files (relative paths) that need no parsing
 
     @property
     def kept(self) -> VersionReader | None:
         """The version whose segments and counts the new one builds on."""
         return None if self.rewrite else self.previous
 
-    def changes(self, parsed: list[str], unchanged: list[str]) -> Changes:
+    @property
+    def kept_documents(self) -> int:
+        """Documents the new version keeps in the last version's segments."""
+        return 0 if self.rewrite else len(self.unchanged)
+
+    def changes(self, parsed: list[str]) -> Changes:
         """Paths added, updated and removed, once the new or changed files are parsed."""
         new = set(parsed)
         return Changes(
             added=sorted(p for p in new if p not in self.old),
             updated=sorted(p for p in new if p in self.old),
-            removed=sorted(set(self.old) - new - set(unchanged)),
+            removed=sorted(set(self.old) - new - set(self.unchanged)),
         )
 
 
@@ -141,6 +228,21 @@ class Written:
     sentences: int = 0
     embedded: int = 0  # texts embedded
     reused: int = 0  # vectors copied from the last version
+    parsed: tuple[str, ...] = ()  # the new and changed files parsed (relative paths)
+    skipped: tuple[Skipped, ...] = ()  # changed files that could not be parsed where written
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A version ready to publish: the plan it keeps from, what was written for it and
+    what changed, and the model (name and dimensions) the vectors come from."""
+
+    plan: Plan
+    written: Written
+    changes: Changes
+    skipped: list[Skipped]
+    model: str
+    dimensions: int
 
 
 def known_hashes(previous: VersionReader | None) -> dict[str, str]:
@@ -156,11 +258,13 @@ def plan_build(
     rewrite = previous is None or previous.manifest.chunking != chunking_of(settings)
     if rewrite:  # every document into new segments (vectors copied where texts match)
         reusable = list(previous.documents.values()) if previous else []
-        return Plan(previous, reason, True, old, [old[p] for p in unchanged], reusable, [])
+        carried = [old[p] for p in unchanged]
+        return Plan(previous, reason, True, old, carried, reusable, [], unchanged)
     # updated, removed and failed files: their vectors may serve their new text
     keep = set(unchanged)
     reusable = [old[p] for p in sorted(old) if p not in keep]
-    return Plan(previous, reason, False, old, [], reusable, _with_deleted(previous, reusable))
+    refs = _with_deleted(previous, reusable)
+    return Plan(previous, reason, False, old, [], reusable, refs, unchanged)
 
 
 def up_to_date(plan: Plan, changes: Changes, optimize: bool) -> bool:
@@ -169,87 +273,73 @@ def up_to_date(plan: Plan, changes: Changes, optimize: bool) -> bool:
     return plan.previous is not None and not (plan.rewrite or changed or optimize)
 
 
-def unchanged_report(plan: Plan, scan: Scan, started: float) -> BuildReport:
+def _unchanged_report(plan: Plan, skipped: list[Skipped], started: float) -> BuildReport:
     assert plan.previous is not None
     counts = plan.previous.manifest.counts
     return BuildReport(
-        plan.previous.version, counts.documents, counts.chunks, counts.sentences,
-        unchanged=len(scan.unchanged), skipped=scan.skipped,
-        seconds=time.perf_counter() - started, changed=False,
+        plan.previous.version,
+        counts.documents,
+        counts.chunks,
+        counts.sentences,
+        unchanged=len(plan.unchanged),
+        skipped=skipped,
+        seconds=time.perf_counter() - started,
+        changed=False,
         segments=len(plan.previous.manifest.segments),
-    )  # fmt: skip
+    )
 
 
-def _build(
-    settings: Settings,
-    embedder: Embedder,
-    previous: VersionReader | None,
-    reason: str,
-    optimize: bool,
-    bar: Progress,
-    started: float,
-) -> BuildReport:
-    scan = scan_corpus(settings.corpus_dir, known_hashes(previous), bar.file)
-    plan = plan_build(settings, previous, reason, scan.unchanged)
-    changes = plan.changes([d.path for d in scan.documents], scan.unchanged)
-    if up_to_date(plan, changes, optimize):
-        return unchanged_report(plan, scan, started)
-    documents = [*scan.documents, *plan.carried]
-    check_memory(settings, plan.kept, estimated_rows(settings, documents))
-    written = Written()
-    if documents:
-        splits = split_documents(settings, documents)
-        data, embedded, reused = segment_data(
-            embedder, splits, lambda wanted: known_vectors(previous, plan.reusable, wanted), bar
-        )
-        bar.stage("writing")
-        segment = write_segment(settings.index_dir, data, embedder.name, storage_of(settings))
-        written = Written((SegmentRef(segment),), len(documents), len(data.chunks),
-                          len(data.sentences), embedded, reused)  # fmt: skip
-    dims = previous.manifest.dimensions if previous else embedder.dimensions
-    return publish_build(settings, plan, embedder.name, dims, written, changes, scan, optimize,
-                         started)  # fmt: skip
-
-
-def publish_build(
-    settings: Settings,
-    plan: Plan,
-    model: str,
-    dims: int,
-    written: Written,
-    changes: Changes,
-    scan: Scan,
-    optimize: bool,
-    started: float,
-) -> BuildReport:
-    """List the kept and the new segments in a version, merge as qa.index.merge decides,
-    and publish it atomically; the caller holds the writer lock."""
+def _publish(settings: Settings, draft: Draft, optimize: bool, started: float) -> BuildReport:
+    """List the kept and the new segments in a version, merge as qa.index.merge decides
+    (every segment into one with ``optimize``), and publish it atomically."""
     index_dir = settings.index_dir
-    storage = storage_of(settings)
-    refs, merged = merge.merge(index_dir, [*plan.refs, *written.refs], model, storage,
-                               settings.max_segments, force=optimize)  # fmt: skip
-    documents = written.documents + (0 if plan.rewrite else len(scan.unchanged))
+    plan, written = draft.plan, draft.written
+    refs, merged = merge.merge(
+        index_dir,
+        [*plan.refs, *written.refs],
+        draft.model,
+        storage_of(settings),
+        settings.max_segments,
+        force=optimize,
+    )
+    documents = written.documents + plan.kept_documents
     counts = _counts(plan.kept, plan.reusable, written, documents)
     version = layout.new_version_id()
     tmp = layout.tmp_folder(index_dir, version)
     try:
         manifest = Manifest(
-            version=version, model=model, dimensions=dims,
-            chunking=chunking_of(settings), counts=counts,
+            version=version,
+            model=draft.model,
+            dimensions=draft.dimensions,
+            chunking=chunking_of(settings),
+            counts=counts,
             built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             build_seconds=round(time.perf_counter() - started, 3),
-            views=VECTOR_FILES, segments=tuple(refs),
-        )  # fmt: skip
+            views=VECTOR_FILES,
+            segments=tuple(refs),
+        )
         store.write_version(tmp, manifest)
         layout.publish(index_dir, tmp, version)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    changes = draft.changes
     return BuildReport(
-        version, counts.documents, counts.chunks, counts.sentences, changes.added,
-        changes.updated, changes.removed, len(scan.unchanged), scan.skipped, written.embedded,
-        time.perf_counter() - started, rebuilt_reason=plan.reason, segments=len(refs),
-        merged=merged, reused=written.reused,
-    )  # fmt: skip
+        version,
+        counts.documents,
+        counts.chunks,
+        counts.sentences,
+        changes.added,
+        changes.updated,
+        changes.removed,
+        len(plan.unchanged),
+        draft.skipped,
+        written.embedded,
+        time.perf_counter() - started,
+        rebuilt_reason=plan.reason,
+        segments=len(refs),
+        merged=merged,
+        reused=written.reused,
+    )
 
 
 def estimated_rows(settings: Settings, documents: list[Document]) -> int:
@@ -260,13 +350,15 @@ def estimated_rows(settings: Settings, documents: list[Document]) -> int:
     return int(characters / 120 + characters / step)
 
 
-def check_memory(settings: Settings, kept: VersionReader | None, rows: int) -> None:
+def check_memory(
+    settings: Settings, kept: VersionReader | None, rows: int, dimensions: int
+) -> None:
     """Refuse, before a version is published, one whose searched vectors (``rows`` new
-    chunks and sentences besides what ``kept`` holds) would not fit in the memory allowed
-    (a clear error instead of the machine killing the server)."""
+    chunks and sentences of ``dimensions`` each, besides what ``kept`` holds) would not
+    fit in the memory allowed (a clear error instead of the machine killing the server)."""
     limit = settings.max_vector_memory_mb * 2**20 or int(0.8 * _machine_memory())
     held = kept.vector_bytes if kept else 0
-    per_vector = 384 * (2 if settings.vector_storage == "fp16" else 4)
+    per_vector = dimensions * (2 if settings.vector_storage == "fp16" else 4)
     needed = held + rows * per_vector
     if needed > limit:
         raise IndexTooLarge(

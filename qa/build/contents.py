@@ -170,8 +170,12 @@ def known_vectors(
     for doc in documents:
         sentence_rows = previous.sentence_rows(doc.id)
         chunk_rows = previous.chunk_rows(doc.id)
-        keys = view_keys(doc, [previous.chunks[r] for r in chunk_rows],
-                         [previous.sentences[r] for r in sentence_rows], pooled)  # fmt: skip
+        keys = view_keys(
+            doc,
+            [previous.chunks[r] for r in chunk_rows],
+            [previous.sentences[r] for r in sentence_rows],
+            pooled,
+        )
         for view, view_keys_ in keys.items():
             rows = chunk_rows if view == CHUNKS else sentence_rows
             need = [

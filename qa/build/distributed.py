@@ -1,13 +1,13 @@
 """`qa index --ray`: the parse, split and embed stages of a build as a Ray Data pipeline.
 
-The driver does what the local build does around them (qa.build.build): under the writer
-lock it reads the live version and hashes the corpus files to find the new and changed
-ones, so unchanged documents are never parsed or embedded again. Ray Data then parses
-those files and splits them into chunks and sentences (tasks), and a pool of actors, each
-loading the model once, embeds the texts the last version does not already hold and
-writes one segment per block of documents straight into the index folder. The driver
-lists those segments beside the kept ones in a new version, merges as qa.index.merge
-decides and publishes atomically, exactly as a local build does.
+The driver runs the local build's own sequence (qa.build.build.run_build): under the
+writer lock it reads the live version and hashes the corpus files to find the new and
+changed ones, so unchanged documents are never parsed or embedded again. Only the writing
+of segments differs (``RayWriter``): Ray Data parses those files and splits them into
+chunks and sentences (tasks), and a pool of actors, each loading the model once, embeds
+the texts the last version does not already hold and writes one segment per block of
+documents straight into the index folder. The driver then lists those segments beside the
+kept ones in a new version, merges as qa.index.merge decides and publishes atomically.
 
 Workers read the corpus and write the index at the paths the driver sees, so on a cluster
 both folders must be on a file system every node mounts at the same path. A build that
@@ -36,28 +36,17 @@ from typing import Any
 
 import numpy as np
 
-from qa.build.build import (
-    BuildReport,
-    Written,
-    check_memory,
-    known_hashes,
-    plan_build,
-    previous_version,
-    publish_build,
-    storage_of,
-    unchanged_report,
-    up_to_date,
-)
+from qa.build.build import BuildReport, Plan, Written, run_build, storage_of
 from qa.build.contents import Split, known_vectors, segment_data, split_documents
 from qa.build.progress import Progress
-from qa.corpus.loader import Scan, Skipped, load_file, scan_corpus
+from qa.corpus.loader import Scan, Skipped, load_file
 from qa.errors import ClusterUnreachable, DistributedBuildFailed, ModelUnavailable, RayNotInstalled
 from qa.index import layout
 from qa.index import manifest as manifests
 from qa.index.manifest import SegmentRef
 from qa.index.segment import write_segment
-from qa.index.store import VersionReader
 from qa.model.backends import resolve_backend
+from qa.model.embedder import Embedder, build_embedder
 from qa.models import Chunk, Document, Section, Sentence
 from qa.settings import BUNDLED_ADAPTER, Settings
 
@@ -94,32 +83,45 @@ def build_index(
     ``settings.ray_address`` (empty: a local Ray instance started for this build, unless
     this process already joined one). ``actor`` replaces the class each embedding actor
     runs (tests pass one whose process dies)."""
-    from qa.runtime import build_embedder
-
     import_ray()  # before anything else: a missing extra is an install problem
     settings = _absolute(settings)
     name = build_embedder(settings).name  # what the index records; models load in workers
+    writer = RayWriter(settings, name, actor, progress)
     with layout.writer_lock(settings.index_dir, timeout=lock_timeout):
-        started = time.perf_counter()
-        layout.clean_leftovers(settings.index_dir)
-        previous, reason = previous_version(settings, name, full)
-        scan = scan_corpus(settings.corpus_dir, known_hashes(previous), parse=False)
-        plan = plan_build(settings, previous, reason, scan.unchanged)
-        written, parsed, skipped = Written(), [], list(scan.skipped)
-        if scan.changed or plan.carried:
-            with ray_session(settings):
-                out = _run(settings, name, scan.changed, plan.carried,
-                           known_vectors(previous, plan.reusable, None), actor, progress)  # fmt: skip
-            written, parsed, skipped = out[0], out[1], skipped + out[2]
-        scan = Scan([], scan.unchanged, skipped, scan.changed)
-        changes = plan.changes(parsed, scan.unchanged)
-        if up_to_date(plan, changes, optimize):
-            return unchanged_report(plan, scan, started)
-        # after the pipeline, from the rows really written: the driver parses nothing
-        check_memory(settings, plan.kept, written.chunks + written.sentences)
-        dims = _dimensions(settings, previous, written)
-        return publish_build(settings, plan, name, dims, written, changes, scan, optimize,
-                             started)  # fmt: skip
+        return run_build(settings, writer, full, optimize, Progress(False))
+
+
+class RayWriter:
+    """The build's segments written by Ray workers: the driver parses nothing itself."""
+
+    parses = False
+
+    def __init__(self, settings: Settings, model: str, actor: type | None, progress: bool):
+        self.settings = settings
+        self.model = model
+        self.actor = actor
+        self.progress = progress
+
+    def write(self, scan: Scan, plan: Plan, bar: Progress) -> Written:
+        if not (scan.changed or plan.carried):
+            return Written()
+        known = known_vectors(plan.previous, plan.reusable, None)
+        with ray_session(self.settings):
+            return _run(
+                self.settings,
+                self.model,
+                scan.changed,
+                plan.carried,
+                known,
+                self.actor,
+                self.progress,
+            )
+
+    def dimensions(self, written: Written) -> int:
+        index_dir = self.settings.index_dir
+        for ref in written.refs:
+            return manifests.read_segment(layout.segments_dir(index_dir) / ref.id).dimensions
+        return build_embedder(self.settings).dimensions  # nothing written: ask the model itself
 
 
 @contextlib.contextmanager
@@ -143,8 +145,9 @@ def ray_session(settings: Settings, cpus: int | None = None) -> Iterator[Any]:
         cpus = cpus or max(settings.ray_workers, os.cpu_count() or 1)
         started = time.perf_counter()
         ray.init(num_cpus=cpus, include_dashboard=False, **quiet)
-        logger.info("local Ray instance with %d CPUs up in %.1f s", cpus,
-                    time.perf_counter() - started)  # fmt: skip
+        logger.info(
+            "local Ray instance with %d CPUs up in %.1f s", cpus, time.perf_counter() - started
+        )
     try:
         yield ray
     finally:
@@ -185,16 +188,6 @@ def _absolute(settings: Settings) -> Settings:
     return settings.model_copy(update=update)
 
 
-def _dimensions(settings: Settings, previous: VersionReader | None, written: Written) -> int:
-    if previous is not None:
-        return previous.manifest.dimensions
-    for ref in written.refs:
-        return manifests.read_segment(layout.segments_dir(settings.index_dir) / ref.id).dimensions
-    from qa.runtime import build_embedder
-
-    return build_embedder(settings).dimensions  # nothing written: ask the model itself
-
-
 def _run(
     settings: Settings,
     model: str,
@@ -203,8 +196,8 @@ def _run(
     known: dict[str, np.ndarray],
     actor: type | None,
     progress: bool,
-) -> tuple[Written, list[str], list[Skipped]]:
-    """Run the pipeline; returns the segments written, the paths parsed, the files skipped."""
+) -> Written:
+    """Run the pipeline: the segments written, with the paths parsed and the files skipped."""
     from ray import data
 
     context = data.DataContext.get_current()
@@ -229,18 +222,31 @@ def _run(
             data.from_items(rows, override_num_blocks=blocks)
             # The actors hold a CPU each for the whole build; parsing and splitting take
             # none, or with as many CPUs as actors they would wait for ever.
-            .map(_parse, fn_kwargs={"corpus": str(settings.corpus_dir)}, num_cpus=0,
-                 compute=data.TaskPoolStrategy(size=workers), max_retries=MAX_RETRIES)
-            .map(_split, fn_kwargs={"settings": settings}, num_cpus=0,
-                 compute=data.TaskPoolStrategy(size=workers), max_retries=MAX_RETRIES)
+            .map(
+                _parse,
+                fn_kwargs={"corpus": str(settings.corpus_dir)},
+                num_cpus=0,
+                compute=data.TaskPoolStrategy(size=workers),
+                max_retries=MAX_RETRIES,
+            )
+            .map(
+                _split,
+                fn_kwargs={"settings": settings},
+                num_cpus=0,
+                compute=data.TaskPoolStrategy(size=workers),
+                max_retries=MAX_RETRIES,
+            )
             .map_batches(
                 actor or EmbedWriter,
                 fn_constructor_kwargs={"settings": settings, "model": model, "known": known},
-                batch_size=None, batch_format="numpy", num_cpus=1,  # a block per call
+                batch_size=None,
+                batch_format="numpy",
+                num_cpus=1,  # a block per call
                 compute=data.ActorPoolStrategy(size=workers),
-                max_restarts=MAX_RETRIES, max_task_retries=MAX_RETRIES,
+                max_restarts=MAX_RETRIES,
+                max_task_retries=MAX_RETRIES,
             )
-        )  # fmt: skip
+        )
         try:
             results = dataset.take_all()
         except Exception as exc:  # a worker's error arrives wrapped in Ray's own types
@@ -256,7 +262,7 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {lines[-1] if lines else ''}".strip()
 
 
-def _collect(results: list[dict], carried: set[str]) -> tuple[Written, list[str], list[Skipped]]:
+def _collect(results: list[dict], carried: set[str]) -> Written:
     refs, parsed, skipped = [], [], []
     totals = dict.fromkeys(("documents", "chunks", "sentences", "embedded", "reused"), 0)
     for row in results:
@@ -269,7 +275,12 @@ def _collect(results: list[dict], carried: set[str]) -> tuple[Written, list[str]
         for key in ("chunks", "sentences", "embedded", "reused"):
             totals[key] += int(row[key])
     refs.sort(key=lambda ref: ref.id)  # by time written: the order does not matter
-    return Written(tuple(refs), **totals), sorted(parsed), sorted(skipped, key=lambda s: s.path)
+    return Written(
+        tuple(refs),
+        **totals,
+        parsed=tuple(sorted(parsed)),
+        skipped=tuple(sorted(skipped, key=lambda s: s.path)),
+    )
 
 
 def _to_json(document: Document) -> str:
@@ -321,10 +332,12 @@ def _splits(batch: dict[str, np.ndarray]) -> tuple[list[Split], list[tuple[str, 
             skipped.append((str(path), str(batch["error"][i])))
             continue
         doc = _from_json(batch["document"][i])
-        chunks = [Chunk(cid, doc.id, a, b, doc.text[a:b])
-                  for cid, a, b in json.loads(batch["chunks"][i])]  # fmt: skip
-        sentences = [Sentence(doc.id, a, b, doc.text[a:b])
-                     for a, b in json.loads(batch["sentences"][i])]  # fmt: skip
+        chunks = [
+            Chunk(cid, doc.id, a, b, doc.text[a:b]) for cid, a, b in json.loads(batch["chunks"][i])
+        ]
+        sentences = [
+            Sentence(doc.id, a, b, doc.text[a:b]) for a, b in json.loads(batch["sentences"][i])
+        ]
         splits.append((doc, chunks, sentences))
     return splits, skipped
 
@@ -344,9 +357,7 @@ class EmbedWriter:
                 f"a worker loads {self.embedder.name!r}, the build expects {model!r}"
             )
 
-    def load_embedder(self, settings: Settings):
-        from qa.runtime import build_embedder
-
+    def load_embedder(self, settings: Settings) -> Embedder:
         embedder = build_embedder(settings)
         embedder.embed(["warm-up"])  # load the model now, once for every batch
         return embedder
@@ -355,10 +366,10 @@ class EmbedWriter:
         splits, skipped = _splits(batch)
         segment, embedded, reused, chunks, sentences = "", 0, 0, 0, 0
         if splits:
-            data, embedded, reused = segment_data(self.embedder, splits, self._known,
-                                                  Progress(False))  # fmt: skip
-            segment = write_segment(self.settings.index_dir, data, self.embedder.name,
-                                    self.storage)  # fmt: skip
+            data, embedded, reused = segment_data(
+                self.embedder, splits, self._known, Progress(False)
+            )
+            segment = write_segment(self.settings.index_dir, data, self.embedder.name, self.storage)
             chunks, sentences = len(data.chunks), len(data.sentences)
         return {
             "segment": [segment],

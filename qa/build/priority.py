@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 logger = logging.getLogger("qa.priority")
 MAX_NICE = 19
-WRITE_THREADS = 4  # concurrent writes beyond one wait on the writer lock, as before
+WRITE_THREADS = 4  # writes run one at a time (the writer lock); the others wait their turn
 
 
 def lower_thread(by: int) -> None:

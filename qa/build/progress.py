@@ -8,8 +8,14 @@ from tqdm import tqdm
 
 class Progress:
     def __init__(self, enabled: bool) -> None:
-        self._bar = tqdm(total=0, unit="file", desc="reading files", disable=not enabled,
-                         dynamic_ncols=True, leave=True)  # fmt: skip
+        self._bar = tqdm(
+            total=0,
+            unit="file",
+            desc="reading files",
+            disable=not enabled,
+            dynamic_ncols=True,
+            leave=True,
+        )
 
     def file(self) -> None:
         self._bar.update(1)

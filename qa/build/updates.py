@@ -126,8 +126,11 @@ class DocumentWriter:
         self.live.refresh()
         logger.warning(
             "index %s: the interrupted %s of %s is %s",
-            report.version, settled.write.action, settled.write.path, settled.outcome,
-        )  # fmt: skip
+            report.version,
+            settled.write.action,
+            settled.write.path,
+            settled.outcome,
+        )
         return settled
 
     def _write(self, rel: str, data: bytes, replacing: str | None) -> WriteResult:

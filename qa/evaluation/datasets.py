@@ -100,9 +100,15 @@ def load_squad(path: Path, corpus: Path) -> list[EvalQuestion]:
                     span = (start, start + len(answer["text"]))
                     answer_text = (answer["text"],)
                     out.append(
-                        EvalQuestion(qa["id"], qa["question"], answer_text, document_id(name),
-                                     exact_sentence=False, answer_span=span)
-                    )  # fmt: skip
+                        EvalQuestion(
+                            qa["id"],
+                            qa["question"],
+                            answer_text,
+                            document_id(name),
+                            exact_sentence=False,
+                            answer_span=span,
+                        )
+                    )
     except (json.JSONDecodeError, KeyError, TypeError, IndexError, ValueError) as exc:
         raise ValueError(
             f"{path} is not SQuAD-format JSON (data[].paragraphs[].qas[]): {exc!r}"

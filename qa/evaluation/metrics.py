@@ -223,7 +223,7 @@ def evaluate(service: AnswerService, questions: list[EvalQuestion]) -> EvalRepor
                 _sentence_count(reader, shown[0]) if shown else 0,
                 round(elapsed_ms, 2),
                 ranking.evidence is None or not ranking.evidence.misplaced,
-            )  # fmt: skip
+            )
         )
     return report
 

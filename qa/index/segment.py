@@ -212,8 +212,8 @@ class SegmentReader:
             v: vector_files.Stored(folder / file_name(v)) for v in VECTOR_FILES if v not in SEARCHED
         }
         counts = {v: s.rows for v, s in {**self.searchable, **self.stored}.items()}
-        if any(n != (self.chunk_count if v == CHUNKS else self.sentence_count)
-               for v, n in counts.items()):  # fmt: skip
+        expected = {v: self.chunk_count if v == CHUNKS else self.sentence_count for v in counts}
+        if counts != expected:
             raise IndexCorrupt(f"segment {self.id}: vector and row counts disagree")
 
     def _load_rows(self) -> None:
@@ -266,16 +266,14 @@ class SegmentReader:
     def chunk(self, row: int) -> Chunk:
         doc, start, end = self._chunk_spans[row]
         document = self._docs[doc]
-        return Chunk(self._chunk_ids[row], document.id, int(start), int(end),
-                     document.text[start:end])  # fmt: skip
+        return Chunk(
+            self._chunk_ids[row], document.id, int(start), int(end), document.text[start:end]
+        )
 
     def sentence(self, row: int) -> Sentence:
         doc, start, end = self._sentence_spans[row]
         document = self._docs[doc]
         return Sentence(document.id, int(start), int(end), document.text[start:end])
-
-    def sentence_document(self, row: int) -> str:
-        return self._docs[self._sentence_spans[row][0]].id
 
     def db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -288,9 +286,6 @@ class SegmentReader:
     def vectors(self, view: str, rows: np.ndarray) -> np.ndarray:
         source = self.searchable.get(view) or self.stored[view]
         return source.vectors(rows)
-
-    def all_vectors(self, view: str) -> np.ndarray:
-        return (self.searchable.get(view) or self.stored[view]).all()
 
     @property
     def vector_bytes(self) -> int:

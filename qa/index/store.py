@@ -29,25 +29,19 @@ from qa.models import Chunk, Document, Sentence
 
 logger = logging.getLogger(__name__)
 
-MANIFEST = manifests.FILE
 
-
-def write_version(folder: Path, manifest: Manifest) -> Manifest:
+def write_version(folder: Path, manifest: Manifest) -> None:
     """Write a version's manifest into the new, empty ``folder``."""
     folder.mkdir(parents=True, exist_ok=False)
-    write_manifest(folder, MANIFEST, manifest.to_json())
-    return manifest
-
-
-def read_manifest(folder: Path) -> Manifest:
-    return manifests.read(folder)
+    write_manifest(folder, manifests.FILE, manifest.to_json())
 
 
 class _Part:
     """One segment as a version sees it: where its rows start, and which are deleted."""
 
-    def __init__(self, segment: SegmentReader, deleted: tuple[str, ...], chunk0: int,
-                 sentence0: int) -> None:  # fmt: skip
+    def __init__(
+        self, segment: SegmentReader, deleted: tuple[str, ...], chunk0: int, sentence0: int
+    ) -> None:
         self.segment = segment
         self.chunk0 = chunk0
         self.sentence0 = sentence0
@@ -106,7 +100,7 @@ class VersionReader:
         except FileNotFoundError as exc:
             raise NoIndex(f"index version folder {folder} does not exist") from exc
         weakref.finalize(self, os.close, fd)
-        self.manifest = read_manifest(folder)
+        self.manifest = manifests.read(folder)
         segments_dir = layout.segments_dir(folder.parent.parent)
         self.parts: list[_Part] = []
         chunk0 = sentence0 = 0

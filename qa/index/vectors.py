@@ -25,7 +25,6 @@ import numpy as np
 from qa.errors import IndexCorrupt
 
 STORAGES = ("fp32", "fp16")
-MIN_TRAINING_PER_LIST = 40  # FAISS warns below 39 training points per list
 MAX_TRAINING_PER_LIST = 100
 
 

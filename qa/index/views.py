@@ -9,10 +9,10 @@ six times. The store keeps one vector file per view, the ranker turns each view'
 into the feature named here, and training/fit_weights.py fits a weight for each: adding a
 view is one entry below (its weight is 0 until fitted into ``qa.answer.ranker.WEIGHTS``).
 
-Which views earn their cost was measured (docs/decisions.md, "Which sentence views
-earn their cost"): a separately embedded titled view and a sentence-plus-next view, and
-pooled versions of those, added nothing to cross-validated acc@1 once the pooled context
-view was there.
+Two sentence views are enough: others (the sentence under its title, the sentence with
+the one after it, embedded or pooled) add nothing to the answers beside the pooled
+context view, and each would cost a vector file and a feature (docs/decisions.md,
+"Which sentence views earn their cost").
 """
 
 from __future__ import annotations

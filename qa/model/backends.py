@@ -37,9 +37,9 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.build.pooling import TokenPass
 from qa.errors import ModelUnavailable
 from qa.model.adapter import merge_adapter
+from qa.model.tokens import TokenPass
 from qa.settings import DEFAULT_MODEL
 
 logger = logging.getLogger(__name__)
@@ -187,9 +187,13 @@ class TorchBackend:
 
         transformer = self.model[0]
         encoded = transformer.tokenizer(
-            texts, padding=True, truncation="longest_first", return_tensors="pt",
-            max_length=self.model.max_seq_length, return_offsets_mapping=True,
-        )  # fmt: skip
+            texts,
+            padding=True,
+            truncation="longest_first",
+            return_tensors="pt",
+            max_length=self.model.max_seq_length,
+            return_offsets_mapping=True,
+        )
         offsets = encoded.pop("offset_mapping").numpy()
         with torch.inference_mode(), self._precision():
             hidden = transformer.auto_model(**encoded).last_hidden_state.float().numpy()
@@ -367,9 +371,12 @@ def _check(ov, converted, st, name: str) -> None:
     (a model whose forward branches on its data would be traced wrong, silently)."""
     compiled = ov.Core().compile_model(converted, "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
     features = st.tokenizer(
-        _PROBES, padding=True, truncation="longest_first", max_length=st.max_seq_length,
+        _PROBES,
+        padding=True,
+        truncation="longest_first",
+        max_length=st.max_seq_length,
         return_tensors="np",
-    )  # fmt: skip
+    )
     ports = {port.get_any_name() for port in compiled.inputs}
     got = np.array(compiled({k: v for k, v in features.items() if k in ports})[0])
     want = st.encode(_PROBES, normalize_embeddings=True, convert_to_numpy=True)

@@ -39,7 +39,6 @@ class MicroBatcher:
         self._lock = threading.Lock()
         self._pending: list[_Pending] = []
         self._busy = False
-        self.batches = 0  # how many model calls served the callers so far
 
     def embed_one(self, text: str) -> np.ndarray:
         """The vector for ``text``, embedded together with whatever else is waiting."""
@@ -73,7 +72,6 @@ class MicroBatcher:
                 item.error = exc
         finally:
             with self._lock:
-                self.batches += 1
                 if self._pending:  # hand over: the longest waiting caller leads the next batch
                     self._pending[0].lead = True
                     self._pending[0].wake.set()

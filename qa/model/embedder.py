@@ -22,26 +22,51 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.build.pooling import TokenPass
-from qa.model.adapter import adapter_digest
+from qa.model.adapter import adapter_digest, resolve_adapter
 from qa.model.backends import Backend, load_backend, resolve_backend, resolve_model
 from qa.model.batching import MicroBatcher
-from qa.settings import DEFAULT_MODEL
+from qa.model.tokens import TokenPass
+from qa.settings import DEFAULT_MODEL, Settings
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Embedder", "SentenceTransformerEmbedder", "embed_in_batches", "resolve_model"]
+__all__ = [
+    "Embedder",
+    "SentenceTransformerEmbedder",
+    "build_embedder",
+    "embed_in_batches",
+    "resolve_model",
+]
 
 
 class Embedder(Protocol):
-    name: str
+    """What builds and the answer service use of a model."""
+
+    name: str  # what the index records: a version is only read with the model that built it
 
     @property
     def dimensions(self) -> int: ...
 
-    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+    @property
+    def query_ready(self) -> bool:
+        """True once questions are embedded without first loading a model."""
+        ...
 
-    def embed_tokens(self, texts: list[str]) -> list[TokenPass]: ...
+    def warm(self, builds: bool = True) -> None:
+        """Load the question model (and with ``builds`` the build model) now."""
+        ...
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Vectors for index builds, one row per text."""
+        ...
+
+    def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
+        """Each text's token vectors, for pooled views (builds)."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """One question's vector, never queued behind a build."""
+        ...
 
 
 def embedder_name(model: str, adapter: Path | None, backend: str = "torch") -> str:
@@ -61,7 +86,6 @@ def embed_in_batches(
     texts: list[str],
     batch_size: int,
     sort: bool = True,
-    progress: bool = False,
 ) -> np.ndarray:
     """``run`` over batches of ``texts``, rows in the order of ``texts``.
 
@@ -73,23 +97,12 @@ def embed_in_batches(
     else:
         order = list(range(len(texts)))
     out: np.ndarray | None = None
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(texts), unit="text", desc="embedding")
-    try:
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            vectors = run([texts[i] for i in rows])
-            if out is None:
-                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
-            out[rows] = vectors
-            if bar is not None:
-                bar.update(len(rows))
-    finally:
-        if bar is not None:
-            bar.close()
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        vectors = run([texts[i] for i in rows])
+        if out is None:
+            out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+        out[rows] = vectors
     return out if out is not None else np.zeros((0, 0), dtype=np.float32)
 
 
@@ -128,10 +141,10 @@ class _Model:
                     out[i] = result
         return out  # type: ignore[return-value]
 
-    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str]) -> np.ndarray:
         with self.lock:
             backend = self._load()
-            vectors = embed_in_batches(backend.run, texts, self.batch_size, progress=progress)
+            vectors = embed_in_batches(backend.run, texts, self.batch_size)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
@@ -188,11 +201,11 @@ class SentenceTransformerEmbedder:
         if builds:
             self.embed(["warm-up"])
 
-    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         """Vectors for index builds (may take long; never holds up a question)."""
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        return self._build.encode(texts, progress)
+        return self._build.encode(texts)
 
     def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
         """Each text's token vectors and character offsets, for pooled views (builds)."""
@@ -201,3 +214,17 @@ class SentenceTransformerEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         """One question's vector, batched with the questions asked at the same moment."""
         return self._batcher.embed_one(text)
+
+
+def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    """The configured model with its adapter (a copy for builds, one for questions) on the
+    configured backend, loaded on first use, with its threads capped as configured."""
+    adapter = resolve_adapter(settings.adapter, settings.model)
+    return SentenceTransformerEmbedder(
+        settings.model,
+        settings.embed_batch_size,
+        adapter,
+        settings.torch_threads,
+        backend=settings.backend,
+        cache_dir=settings.model_cache_dir or settings.index_dir / "models",
+    )

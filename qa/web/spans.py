@@ -95,8 +95,11 @@ def paragraph(text: str, span: Span, context: int = CONTEXT_CHARS) -> Excerpt:
         tail = "…" if right < len(text) else ""
     before = text[left : span.start]
     after = text[span.end : right]
-    return Excerpt(lead + before.lstrip() if lead else before, text[span.start : span.end],
-                   after.rstrip() + tail if tail else after)  # fmt: skip
+    return Excerpt(
+        lead + before.lstrip() if lead else before,
+        text[span.start : span.end],
+        after.rstrip() + tail if tail else after,
+    )
 
 
 def _word_start(text: str, low: int, high: int) -> int:

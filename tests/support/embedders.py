@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from qa.build.pooling import TokenPass
+from qa.model.tokens import TokenPass
 
 
 class FakeEmbedder:
@@ -33,7 +33,7 @@ class FakeEmbedder:
             vectors[i] = np.random.default_rng(seed).random(self.dimensions) + 0.01
         return vectors, np.array([m.span() for m in words], dtype=np.int64)
 
-    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         self.calls.append(list(texts))
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for i, text in enumerate(texts):
@@ -43,6 +43,14 @@ class FakeEmbedder:
     def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
         self.calls.append(list(texts))
         return [TokenPass(*self._words(text)) for text in texts]
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]
+
+    query_ready = True  # nothing to load
+
+    def warm(self, builds: bool = True) -> None:
+        pass
 
 
 class CountingEmbedder:
@@ -57,10 +65,21 @@ class CountingEmbedder:
     def dimensions(self) -> int:
         return self.inner.dimensions
 
-    def embed(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         self.texts += texts
-        return self.inner.embed(texts, progress)
+        return self.inner.embed(texts)
 
     def embed_tokens(self, texts: list[str]) -> list[TokenPass]:
         self.texts += texts
         return self.inner.embed_tokens(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.texts.append(text)
+        return self.inner.embed_query(text)
+
+    @property
+    def query_ready(self) -> bool:
+        return self.inner.query_ready
+
+    def warm(self, builds: bool = True) -> None:
+        self.inner.warm(builds)

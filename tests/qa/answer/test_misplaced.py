@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from qa.answer.misplaced import misplaced_names, name_runs
+from qa.answer.misplaced import counted_names, misplaced_names
+from qa.answer.question import Question
 from qa.build.build import build_index
 from qa.runtime import Runtime
 from tests.support.embedders import FakeEmbedder
@@ -30,9 +32,22 @@ def far(tmp_path):
 
     def ask(question: str, opening: str) -> list[str]:
         row = next(r for r, s in enumerate(reader.sentences) if s.text.startswith(opening))
-        return misplaced_names(question, reader, row)
+        asked = Question.read(question, reader, FakeEmbedder().embed_query(question))
+        return misplaced_names(asked, reader, row)
 
     return ask
+
+
+class NoTerms:
+    """An index version holding no terms: all a Question needs of one here."""
+
+    def idf(self, terms: list[str]) -> dict[str, float]:
+        return dict.fromkeys(terms, 1.0)
+
+
+def name_runs(text: str) -> list[list[str]]:
+    """The names the misplaced check counts in ``text``."""
+    return counted_names(Question.read(text, NoTerms(), np.zeros(8, dtype=np.float32)))  # type: ignore[arg-type]
 
 
 def test_names_are_runs_of_capitalised_words_less_those_said_otherwise_near_an_answer():

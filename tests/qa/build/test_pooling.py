@@ -9,13 +9,14 @@ import numpy as np
 from qa.build import contents
 from qa.build.build import build_index
 from qa.build.contents import segment_data, split_documents, view_keys
-from qa.build.pooling import Pooled, TokenPass, home_chunks
+from qa.build.pooling import Pooled, home_chunks
 from qa.build.progress import Progress
 from qa.corpus.loader import load_corpus
 from qa.index import layout
 from qa.index.lexical import ANALYSIS
 from qa.index.store import VersionReader
 from qa.index.views import CHUNKS, POOLED, chunk_input
+from qa.model.tokens import TokenPass
 from qa.models import Chunk, Document, Sentence
 from tests.support.embedders import FakeEmbedder
 from tests.support.settings import corpus_settings

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.build.build import build_index, split_document
+from qa.build.build import build_index
+from qa.build.contents import split_document
 from qa.corpus.chunker import Chunker
 from qa.corpus.loader import document_id
 from qa.errors import DocumentNotFound

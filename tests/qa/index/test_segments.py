@@ -149,7 +149,7 @@ def test_a_corpus_that_outgrows_the_memory_allowed_fails_naming_the_setting(tmp_
     big = {f"doc{i}.txt": f"Doc {i}\n\n" + "A sentence about things. " * 4000 for i in range(3)}
     settings = corpus_settings(tmp_path, big, max_vector_memory_mb=1)
     with pytest.raises(IndexTooLarge, match="QA_MAX_VECTOR_MEMORY_MB"):
-        build_index(settings, FakeEmbedder())
+        build_index(settings, FakeEmbedder(dimensions=384))  # the bundled model's size
     assert layout.current_version(settings.index_dir) is None  # nothing published
     assert not list(layout.segments_dir(settings.index_dir).glob("*"))
     argv = ["index", "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
@@ -159,6 +159,16 @@ def test_a_corpus_that_outgrows_the_memory_allowed_fails_naming_the_setting(tmp_
             mp.setenv(key, value)
         assert cli.main(argv) == 6
     assert "QA_MAX_VECTOR_MEMORY_MB" in capsys.readouterr().err
+
+
+def test_the_memory_allowed_is_counted_in_the_models_own_dimensions(tmp_path):
+    big = {f"doc{i}.txt": f"Doc {i}\n\n" + "A sentence about things. " * 4000 for i in range(3)}
+    settings = corpus_settings(tmp_path, big, max_vector_memory_mb=1)
+
+    report = build_index(settings, FakeEmbedder(dimensions=8))  # 32 bytes a row: it fits
+
+    assert report.sentences > 10_000
+    assert layout.current_version(settings.index_dir) == report.version
 
 
 def test_optimize_re_encodes_vectors_after_the_storage_setting_changes(tmp_path):
