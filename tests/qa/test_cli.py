@@ -13,18 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.answers import ANSWER_KEYS
 from tests.support.cli import run_qa
-
-ANSWER_KEYS = {
-    "question",
-    "outcome",
-    "answered",
-    "confidence",
-    "quotes",
-    "passages",
-    "index_version",
-    "timings_ms",
-}
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from qa.models import Answer, DocumentRef, Quote
 
+# The keys of an answer as the API and `qa ask --json` return it.
+ANSWER_KEYS = {
+    "question",
+    "outcome",
+    "answered",
+    "confidence",
+    "quotes",
+    "passages",
+    "index_version",
+    "timings_ms",
+}
+
 
 def cited_titles(answer) -> set[str]:
     """Titles of the documents behind every quote and passage of an Answer."""

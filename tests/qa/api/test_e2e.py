@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from harness.corpora import ARTICLE
+from tests.support.answers import ANSWER_KEYS
 from tests.support.embedders import FakeEmbedder
 from tests.support.settings import make_settings
 
@@ -84,16 +85,7 @@ def test_top_quote_states_the_fact(client, article_text, question, fact):
 def test_answer_has_the_documented_keys(client):
     answer = client.post("/ask", json={"question": QUESTIONS[0][0], "top_k": 2}).json()
 
-    assert set(answer) == {
-        "question",
-        "outcome",
-        "answered",
-        "confidence",
-        "quotes",
-        "passages",
-        "index_version",
-        "timings_ms",
-    }
+    assert set(answer) == ANSWER_KEYS
     assert answer["outcome"] == "answered"
     assert len(answer["passages"]) == 2
     assert 0.0 <= answer["confidence"] <= 1.0
